@@ -1,0 +1,58 @@
+import { isAppUrl, type AppOrigin } from './appOrigin.js';
+
+/** The webPreferences every Switchboard window is created with. */
+export function secureWebPreferences(preloadPath: string) {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    navigateOnDragDrop: false,
+    spellcheck: false,
+    safeDialogs: true,
+    // A softphone must keep ringing and keep its call alive while hidden in the tray.
+    backgroundThrottling: false,
+  } as const;
+}
+
+export interface PermissionRequest {
+  /** Electron's permission name ("media", "speaker-selection", "notifications", ...). */
+  permission: string;
+  /** The URL of the page or frame that asks. */
+  requestingUrl: string | undefined;
+  /** For "media": which kinds are asked for ("audio", "video"). */
+  mediaTypes?: readonly string[] | undefined;
+}
+
+const grantablePermissions = new Set(['media', 'speaker-selection']);
+const grantableMediaTypes = new Set(['audio', 'video']);
+
+/**
+ * Grants the app's own page its microphone, camera and choice of speaker, and nothing
+ * else to anyone. Used for both Electron's permission request and check handlers.
+ */
+export function decidePermission(request: PermissionRequest, app: AppOrigin): boolean {
+  if (!isAppUrl(request.requestingUrl, app)) return false;
+  if (!grantablePermissions.has(request.permission)) return false;
+  if (request.permission === 'media' && request.mediaTypes !== undefined) {
+    return request.mediaTypes.every((type) => grantableMediaTypes.has(type));
+  }
+  return true;
+}
+
+/** What the window must do when its page tries to leave or to open another window. */
+export type NavigationDecision = { action: 'allow' } | { action: 'deny'; openExternally: boolean };
+
+/**
+ * Navigation away from the app is refused; a new window is never opened. An https link
+ * the user followed (window.open or target=_blank) goes to the system browser instead.
+ */
+export function decideNavigation(url: string, app: AppOrigin, kind: 'navigate' | 'open-window'): NavigationDecision {
+  if (kind === 'navigate' && isAppUrl(url, app)) return { action: 'allow' };
+  return { action: 'deny', openExternally: kind === 'open-window' && URL.parse(url)?.protocol === 'https:' };
+}

@@ -1,0 +1,84 @@
+/**
+ * The end-to-end harness: main's core in Node (the same modules the Electron entry
+ * wires), the real renderer bundle served over loopback http, and the bridge carried by
+ * a loopback WebSocket. A test opens `url` in Chromium and gets the whole app minus the
+ * Electron binary.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { isAppUrl, type AppOrigin } from '../../../main/appOrigin.js';
+import { serveAppFile } from '../../../main/appFiles.js';
+import { createEventSender, type EmitEvent } from '../../../main/bridge/eventSender.js';
+import { registerBridge } from '../../../main/bridge/registerBridge.js';
+import { createWebSocketIpcMain, type WebSocketIpcMain } from '../../../main/bridge/webSocketIpcMain.js';
+import { createMainCore, type AppIdentity } from '../../../main/core.js';
+import { createMemoryLogger, type LogRecord } from '../../../main/log.js';
+
+export interface Harness {
+  /** The app's page. */
+  url: string;
+  /** The bridge socket, for tests that connect to it from elsewhere. */
+  bridgeUrl: string;
+  emit: EmitEvent;
+  logs: readonly LogRecord[];
+  transport: WebSocketIpcMain;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  rendererDir: string;
+  identity?: AppIdentity;
+}
+
+const harnessScript = '<script src="./__harness/preload.js"></script>';
+
+export async function startHarness(options: HarnessOptions): Promise<Harness> {
+  const log = createMemoryLogger('harness-main');
+  let appOrigin: AppOrigin = { protocol: 'http:', host: '' };
+  let connectSrc = '';
+
+  const server: Server = createServer((request, response) => {
+    void (async () => {
+      const served = await serveAppFile(options.rendererDir, request.url ?? '/', { connectSrc: [connectSrc] });
+      let body: Uint8Array = served.body;
+      if (served.status === 200 && served.headers['content-type']?.startsWith('text/html')) {
+        const html = new TextDecoder().decode(served.body);
+        body = new TextEncoder().encode(
+          html.replace('<script type="module"', `${harnessScript}\n    <script type="module"`),
+        );
+      }
+      response.writeHead(served.status, served.headers);
+      response.end(body);
+    })();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}/`;
+  appOrigin = { protocol: 'http:', host: `127.0.0.1:${port}` };
+  connectSrc = `ws://127.0.0.1:${port}`;
+
+  const sockets = new WebSocketServer({ server, path: '/__bridge' });
+  const transport = createWebSocketIpcMain(sockets, log);
+  const core = createMainCore(options.identity ?? { name: 'Switchboard', version: '0.0.0-harness', platform: 'linux' });
+  const unregister = registerBridge(transport, {
+    handlers: core.handlers,
+    isAppSender: (frame) => isAppUrl(frame.url, appOrigin),
+    log,
+  });
+
+  return {
+    url,
+    bridgeUrl: `ws://127.0.0.1:${port}/__bridge`,
+    emit: createEventSender(() => transport.pages, log),
+    logs: log.records,
+    transport,
+    async close() {
+      unregister();
+      for (const client of sockets.clients) client.terminate();
+      await new Promise<void>((resolve) => sockets.close(() => resolve()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

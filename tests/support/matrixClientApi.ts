@@ -1,0 +1,18 @@
+/** Plain client-server API calls for tests that drive Synapse directly (no SDK). */
+export async function matrixRequest<T>(
+  baseUrl: string,
+  accessToken: string,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<T> {
+  const init: RequestInit = {
+    method,
+    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+  };
+  if (body !== undefined) init.body = JSON.stringify(body);
+  const response = await fetch(`${baseUrl}${path}`, init);
+  const text = await response.text();
+  if (!response.ok) throw new Error(`${method} ${path}: HTTP ${response.status} ${text}`);
+  return JSON.parse(text) as T;
+}
