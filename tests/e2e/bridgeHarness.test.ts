@@ -39,7 +39,7 @@ describe('the end-to-end harness: renderer bundle in Chromium, main core in Node
     await page.setViewportSize({ width: 420, height: 680 });
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
-      const background = await page.evaluate(() => getComputedStyle(document.documentElement).backgroundColor);
+      const background = await page.evaluate('getComputedStyle(document.documentElement).backgroundColor');
       expect(background).toBe(colorScheme === 'light' ? 'rgb(246, 247, 249)' : 'rgb(21, 23, 26)');
       await page.screenshot({ path: `test-results/screens/welcome-${colorScheme}.png` });
     }
