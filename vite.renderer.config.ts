@@ -13,5 +13,7 @@ export default defineConfig({
     // Inline nothing: the CSP allows scripts and styles from 'self' only.
     assetsInlineLimit: 0,
     modulePreload: { polyfill: false },
+    // A desktop app loads its bundle from disk: one large chunk is no cost worth a warning.
+    chunkSizeWarningLimit: 4096,
   },
 });

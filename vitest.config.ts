@@ -23,6 +23,8 @@ export default defineConfig({
           name: 'component',
           environment: 'happy-dom',
           include: ['renderer/**/*.component.test.ts'],
+          // Unmounts each test's components afterwards.
+          setupFiles: ['@testing-library/svelte/vitest'],
         },
       },
       {

@@ -22,7 +22,7 @@ describe('serveAppFile', () => {
     const csp = response.headers['content-security-policy'];
     expect(csp).toContain("default-src 'none'");
     expect(csp).toContain("script-src 'self'");
-    expect(csp).toContain("connect-src 'none'");
+    expect(csp).toContain("connect-src 'self';");
     expect(csp).not.toContain('unsafe-inline');
   });
 
@@ -49,6 +49,8 @@ describe('serveAppFile', () => {
 
 describe('contentSecurityPolicy', () => {
   it('opens connect-src only to what it is given', () => {
-    expect(contentSecurityPolicy({ connectSrc: ['ws://127.0.0.1:4000'] })).toContain('connect-src ws://127.0.0.1:4000');
+    expect(contentSecurityPolicy({ connectSrc: ['ws://127.0.0.1:4000'] })).toContain(
+      "connect-src 'self' ws://127.0.0.1:4000",
+    );
   });
 });

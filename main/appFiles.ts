@@ -35,10 +35,11 @@ export interface CspOptions {
 
 /**
  * The page's Content-Security-Policy. Nothing inline, nothing remote: the renderer talks
- * to the homeserver only through main (the gateway), so connect-src stays closed.
+ * to the homeserver only through main (the gateway), so connect-src reaches no host.
  */
 export function contentSecurityPolicy(options: CspOptions = {}): string {
-  const connect = options.connectSrc && options.connectSrc.length > 0 ? options.connectSrc.join(' ') : "'none'";
+  // 'self' only reaches the app's own files (the crypto module's wasm is fetched from there).
+  const connect = ["'self'", ...(options.connectSrc ?? [])].join(' ');
   return [
     "default-src 'none'",
     "script-src 'self' 'wasm-unsafe-eval'",

@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import type { AccountState, RequestReply } from '../preload/contract.js';
+import { AccountService } from './account/accountService.js';
+import { CredentialStore, type SecretStore } from './account/credentialStore.js';
+import type { FetchLike } from './account/homeserverDiscovery.js';
+import { createHomeserverGateway, type GatewayLimits, type HomeserverGateway } from './account/homeserverGateway.js';
 import type { RequestHandlers } from './bridge/registerBridge.js';
-import type { RequestReply } from '../preload/contract.js';
+import type { Logger } from './log.js';
 
 /**
  * Main's logic, free of Electron: the bridge handlers and the services behind them.
@@ -11,23 +17,61 @@ export interface AppIdentity {
   platform: string;
 }
 
+export interface MainCoreDeps {
+  identity: AppIdentity;
+  secrets: SecretStore;
+  /** The keychain service name the session is kept under. */
+  keychainService: string;
+  fetch: FetchLike;
+  deviceName: string;
+  log: Logger;
+  onAccountChange: (state: AccountState) => void;
+  now?: () => number;
+  gatewayLimits?: GatewayLimits;
+}
+
 export interface MainCore {
   handlers: RequestHandlers;
+  account: AccountService;
+  gateway: HomeserverGateway;
 }
 
 export function normalisePlatform(platform: string): RequestReply<'app.info'>['platform'] {
   return platform === 'linux' || platform === 'darwin' || platform === 'win32' ? platform : 'other';
 }
 
-export function createMainCore(identity: AppIdentity): MainCore {
+export function createMainCore(deps: MainCoreDeps): MainCore {
   const info: RequestReply<'app.info'> = {
-    name: identity.name,
-    version: identity.version,
-    platform: normalisePlatform(identity.platform),
+    name: deps.identity.name,
+    version: deps.identity.version,
+    platform: normalisePlatform(deps.identity.platform),
   };
+  const account = new AccountService({
+    fetch: deps.fetch,
+    store: new CredentialStore(deps.secrets, deps.keychainService),
+    deviceName: deps.deviceName,
+    now: deps.now ?? Date.now,
+    log: deps.log,
+    onChange: deps.onAccountChange,
+    createStoreKey: () => randomBytes(32).toString('base64'),
+  });
+  const gateway = createHomeserverGateway({
+    fetch: deps.fetch,
+    account,
+    log: deps.log,
+    ...(deps.gatewayLimits ? { limits: deps.gatewayLimits } : {}),
+  });
   return {
+    account,
+    gateway,
     handlers: {
       'app.info': () => info,
+      'account.state': () => account.state(),
+      'account.signIn': (payload) => account.signIn(payload),
+      'account.signOut': () => account.signOut(),
+      'account.storeKey': async () => ({ key: await account.storeKey() }),
+      'matrix.fetch': (payload) => gateway.fetch(payload),
+      'matrix.abort': ({ requestId }) => ({ aborted: gateway.abort(requestId) }),
     },
   };
 }

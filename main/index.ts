@@ -2,8 +2,10 @@
  * Electron entry: creates Electron's objects and hands them to the plain modules. Kept
  * thin on purpose — everything with logic lives in modules tested without Electron.
  */
+import os from 'node:os';
 import path from 'node:path';
-import { app, BrowserWindow, ipcMain, protocol, session, shell } from 'electron';
+import keytar from 'keytar';
+import { app, BrowserWindow, ipcMain, net, protocol, session, shell } from 'electron';
 import { APP_BASE_URL, APP_HOST, APP_SCHEME, electronAppOrigin, isAppUrl } from './appOrigin.js';
 import { serveAppFile } from './appFiles.js';
 import { createEventSender } from './bridge/eventSender.js';
@@ -13,6 +15,8 @@ import { createConsoleLogger } from './log.js';
 import { decideNavigation, decidePermission, secureWebPreferences } from './windowSecurity.js';
 
 const log = createConsoleLogger('main');
+/** The keychain entry's service name (Secret Service / Keychain / Credential Manager). */
+const KEYCHAIN_SERVICE = 'org.switchboardphone.Switchboard';
 const rendererRoot = path.join(import.meta.dirname, '../renderer');
 const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
 
@@ -82,7 +86,17 @@ void app.whenReady().then(() => {
     decidePermission({ permission, requestingUrl: requestingOrigin }, electronAppOrigin),
   );
 
-  const core = createMainCore({ name: app.getName(), version: app.getVersion(), platform: process.platform });
+  const core = createMainCore({
+    identity: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    secrets: keytar,
+    keychainService: KEYCHAIN_SERVICE,
+    // Electron's net.fetch follows the system's proxy settings.
+    fetch: (input, init) => net.fetch(input, init),
+    deviceName: `Switchboard on ${os.hostname()}`,
+    log,
+    onAccountChange: (state) => emit('account.changed', state),
+  });
+  void core.account.restore();
   registerBridge(ipcMain, {
     handlers: core.handlers,
     isAppSender: (frame) => isAppUrl(frame.url, electronAppOrigin),

@@ -15,8 +15,107 @@ const noPayload = z.object({}).strict();
 
 export const platformSchema = z.enum(['linux', 'darwin', 'win32', 'other']);
 
+/**
+ * The renderer's MatrixClient is given this in place of an access token: the gateway in
+ * main throws away whatever Authorization the page sends and adds the real token itself.
+ */
+export const GATEWAY_ACCESS_TOKEN_PLACEHOLDER = 'switchboard-gateway';
+
+const httpMethodSchema = z.enum(['GET', 'POST', 'PUT', 'DELETE', 'HEAD', 'OPTIONS', 'PATCH']);
+const headersSchema = z.record(z.string().max(256), z.string().max(8192)).refine((h) => Object.keys(h).length <= 64, {
+  message: 'too many headers',
+});
+/** A request or response body: text as it is, anything else base64-encoded. */
+export const httpBodySchema = z.discriminatedUnion('encoding', [
+  z.object({ encoding: z.literal('text'), data: z.string() }).strict(),
+  z.object({ encoding: z.literal('base64'), data: z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/) }).strict(),
+]);
+export type HttpBody = z.infer<typeof httpBodySchema>;
+
+const requestIdSchema = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const signInFailureKinds = [
+  'already-signed-in',
+  'invalid-id',
+  'unknown-server',
+  'unreachable',
+  'not-a-homeserver',
+  'no-password-login',
+  'wrong-password',
+  'deactivated',
+  'rate-limited',
+  'no-keychain',
+  'server-error',
+] as const;
+export type SignInFailureKind = (typeof signInFailureKinds)[number];
+
+const sessionSummarySchema = z.object({
+  userId: z.string(),
+  deviceId: z.string(),
+  homeserverUrl: z.string(),
+});
+export type SessionSummary = z.infer<typeof sessionSummarySchema>;
+
+export const signedOutReasons = [
+  'never-signed-in',
+  'user-signed-out',
+  'token-rejected',
+  'keychain-unavailable',
+] as const;
+export const accountStateSchema = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed-in'), session: sessionSummarySchema }),
+  z.object({
+    status: z.literal('signed-out'),
+    reason: z.enum(signedOutReasons),
+    /** Words for the person, when the app signed them out. */
+    message: z.string().optional(),
+    /** True when the renderer must wipe its stores (sync cache, crypto store). */
+    wipeStores: z.boolean(),
+  }),
+]);
+export type AccountState = z.infer<typeof accountStateSchema>;
+
 /** Requests: renderer → main, each answered with a reply. */
 export const requestContract = {
+  'account.state': { payload: noPayload, reply: accountStateSchema },
+  'account.signIn': {
+    payload: z
+      .object({
+        matrixId: z.string().min(1).max(300),
+        password: z.string().min(1).max(1024),
+        homeserverUrl: z.string().max(2048).optional(),
+      })
+      .strict(),
+    reply: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('signed-in'), session: sessionSummarySchema }),
+      z.object({
+        outcome: z.literal('failed'),
+        kind: z.enum(signInFailureKinds),
+        message: z.string(),
+        retryAfterMs: z.number().int().nonnegative().optional(),
+      }),
+    ]),
+  },
+  'account.signOut': { payload: noPayload, reply: z.object({ serverLogout: z.boolean() }) },
+  /** The key that protects the renderer's crypto store; created at sign-in, kept in the keychain. */
+  'account.storeKey': { payload: noPayload, reply: z.object({ key: z.string() }) },
+  /** The homeserver gateway: main performs the request and adds the access token. */
+  'matrix.fetch': {
+    payload: z
+      .object({
+        requestId: requestIdSchema,
+        method: httpMethodSchema,
+        url: z.string().max(16_384),
+        headers: headersSchema,
+        body: httpBodySchema.nullable(),
+      })
+      .strict(),
+    reply: z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: httpBodySchema }),
+  },
+  'matrix.abort': {
+    payload: z.object({ requestId: requestIdSchema }).strict(),
+    reply: z.object({ aborted: z.boolean() }),
+  },
   'app.info': {
     payload: noPayload,
     reply: z.object({
@@ -29,6 +128,7 @@ export const requestContract = {
 
 /** Events: main → renderer, fire and forget. */
 export const eventContract = {
+  'account.changed': accountStateSchema,
   'window.visibility': z.object({
     visible: z.boolean(),
     focused: z.boolean(),

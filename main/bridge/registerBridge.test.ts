@@ -16,6 +16,10 @@ function fakeIpcMain() {
   return { ipcMain, handlers };
 }
 
+const notInThisTest = () => {
+  throw new Error('not used by this test');
+};
+
 const appPage: IpcInvokeEventLike = { senderFrame: { url: 'app://switchboard/index.html', parent: null } };
 
 function setup(handlers: Partial<RequestHandlers> = {}) {
@@ -24,6 +28,12 @@ function setup(handlers: Partial<RequestHandlers> = {}) {
   let calls = 0;
   const dispose = registerBridge(ipcMain, {
     handlers: {
+      'account.state': notInThisTest,
+      'account.signIn': notInThisTest,
+      'account.signOut': notInThisTest,
+      'account.storeKey': notInThisTest,
+      'matrix.fetch': notInThisTest,
+      'matrix.abort': notInThisTest,
       'app.info': () => {
         calls++;
         return { name: 'Switchboard', version: '1.0.0', platform: 'linux' };

@@ -22,12 +22,20 @@ export interface WebSocketIpcMain extends IpcMainLike {
 
 type InvokeListener = (event: IpcInvokeEventLike, ...args: unknown[]) => unknown;
 
-export function createWebSocketIpcMain(server: WebSocketServer, log: Logger): WebSocketIpcMain {
+export function createWebSocketIpcMain(
+  server: WebSocketServer,
+  log: Logger,
+  /** Sees every frame sent to a page (the harness records them to prove what never crosses). */
+  observeSent: (frame: string) => void = () => undefined,
+): WebSocketIpcMain {
   const handlers = new Map<string, InvokeListener>();
   const sockets = new Set<WebSocket>();
 
   const reply = (socket: WebSocket, message: unknown): void => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState !== socket.OPEN) return;
+    const frame = JSON.stringify(message);
+    observeSent(frame);
+    socket.send(frame);
   };
 
   server.on('connection', (socket: WebSocket, request: IncomingMessage) => {
@@ -76,7 +84,11 @@ export function createWebSocketIpcMain(server: WebSocketServer, log: Logger): We
     pages: {
       send(channel, ...args) {
         const frame = JSON.stringify({ type: 'event', channel, args });
-        for (const socket of sockets) if (socket.readyState === socket.OPEN) socket.send(frame);
+        for (const socket of sockets) {
+          if (socket.readyState !== socket.OPEN) continue;
+          observeSent(frame);
+          socket.send(frame);
+        }
       },
     },
     connectionCount: () => sockets.size,

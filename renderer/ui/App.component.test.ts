@@ -1,38 +1,38 @@
 import { render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import { BridgeError, type EventChannel, type EventPayload, type SwitchboardApi } from '../../preload/contract.js';
+import { BridgeError } from '../../preload/contract.js';
+import { AccountStore } from '../state/accountStore.svelte.js';
 import { AppShell } from '../state/appShell.svelte.js';
+import { fakeBridge } from '../testing/fakeBridge.js';
 import App from './App.svelte';
 
-function fakeBridge(appInfo: () => Promise<unknown>) {
-  const listeners = new Map<string, (payload: unknown) => void>();
-  const bridge: SwitchboardApi = {
-    request: (async () => appInfo()) as SwitchboardApi['request'],
-    on: ((channel: string, listener: (payload: unknown) => void) => {
-      listeners.set(channel, listener);
-      return () => listeners.delete(channel);
-    }) as SwitchboardApi['on'],
-  };
-  const emit = <C extends EventChannel>(channel: C, payload: EventPayload<C>) => listeners.get(channel)?.(payload);
-  return { bridge, emit };
+const signedOut = { status: 'signed-out', reason: 'never-signed-in', wipeStores: false } as const;
+
+function setup(appInfo: () => Promise<{ name: string; version: string; platform: 'linux' | 'darwin' }>) {
+  const fake = fakeBridge({ 'app.info': appInfo, 'account.state': () => signedOut });
+  const shell = new AppShell(fake.bridge);
+  const account = new AccountStore({
+    bridge: fake.bridge,
+    startSession: () => Promise.reject(new Error('not in this test')),
+    wipeStores: async () => undefined,
+  });
+  return { ...fake, shell, account };
 }
 
 describe('App window shell', () => {
   it('shows the app name, version and platform that main reports', async () => {
-    const { bridge } = fakeBridge(async () => ({ name: 'Switchboard', version: '1.2.3', platform: 'darwin' }));
-    const shell = new AppShell(bridge);
-    render(App, { props: { shell } });
-    expect(screen.getByText('Starting…')).toBeTruthy();
+    const { shell, account } = setup(async () => ({ name: 'Switchboard', version: '1.2.3', platform: 'darwin' }));
+    render(App, { props: { shell, account } });
+    expect(screen.getAllByText('Starting…').length).toBeGreaterThan(0);
     await shell.start();
     flushSync();
     expect(screen.getByTestId('app-version').textContent).toBe('Switchboard 1.2.3 on macOS');
   });
 
   it('marks itself hidden while the window is hidden, and visible again when shown', async () => {
-    const { bridge, emit } = fakeBridge(async () => ({ name: 'Switchboard', version: '1.2.3', platform: 'linux' }));
-    const shell = new AppShell(bridge);
-    const { container } = render(App, { props: { shell } });
+    const { shell, account, emit } = setup(async () => ({ name: 'Switchboard', version: '1.2.3', platform: 'linux' }));
+    const { container } = render(App, { props: { shell, account } });
     await shell.start();
     emit('window.visibility', { visible: false, focused: false });
     flushSync();
@@ -43,16 +43,23 @@ describe('App window shell', () => {
   });
 
   it('says so, in words, when main refuses the request', async () => {
-    const { bridge } = fakeBridge(async () => {
+    const { shell, account } = setup(async () => {
       throw new BridgeError({
         code: 'forbidden-sender',
         message: 'request from a frame that is not the app’s own page',
       });
     });
-    const shell = new AppShell(bridge);
-    render(App, { props: { shell } });
+    render(App, { props: { shell, account } });
     await shell.start();
     flushSync();
     expect(screen.getByRole('alert').textContent).toContain('not the app’s own page');
+  });
+
+  it('shows the sign-in screen while signed out', async () => {
+    const { shell, account } = setup(async () => ({ name: 'Switchboard', version: '1', platform: 'linux' }));
+    render(App, { props: { shell, account } });
+    await account.start();
+    flushSync();
+    expect(screen.getByRole('heading', { name: 'Sign in to receive calls' })).toBeTruthy();
   });
 });

@@ -12,7 +12,11 @@ import { serveAppFile } from '../../../main/appFiles.js';
 import { createEventSender, type EmitEvent } from '../../../main/bridge/eventSender.js';
 import { registerBridge } from '../../../main/bridge/registerBridge.js';
 import { createWebSocketIpcMain, type WebSocketIpcMain } from '../../../main/bridge/webSocketIpcMain.js';
-import { createMainCore, type AppIdentity } from '../../../main/core.js';
+import { randomUUID } from 'node:crypto';
+import os from 'node:os';
+import keytar from 'keytar';
+import type { SecretStore } from '../../../main/account/credentialStore.js';
+import { createMainCore, type AppIdentity, type MainCore } from '../../../main/core.js';
 import { createMemoryLogger, type LogRecord } from '../../../main/log.js';
 
 export interface Harness {
@@ -21,7 +25,11 @@ export interface Harness {
   /** The bridge socket, for tests that connect to it from elsewhere. */
   bridgeUrl: string;
   emit: EmitEvent;
+  core: MainCore;
+  keychainService: string;
   logs: readonly LogRecord[];
+  /** Every frame main sent to a page over the bridge. */
+  sentFrames: readonly string[];
   transport: WebSocketIpcMain;
   close(): Promise<void>;
 }
@@ -29,6 +37,11 @@ export interface Harness {
 export interface HarnessOptions {
   rendererDir: string;
   identity?: AppIdentity;
+  /** Keychain service name; two harnesses with the same name share a saved sign-in (a restart). */
+  keychainService?: string;
+  secrets?: SecretStore;
+  /** A fixed port: a harness restarted on the same port is the same origin, so the page keeps its stores. */
+  port?: number;
 }
 
 const harnessScript = '<script src="./__harness/preload.js"></script>';
@@ -52,26 +65,42 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       response.end(body);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/`;
   appOrigin = { protocol: 'http:', host: `127.0.0.1:${port}` };
   connectSrc = `ws://127.0.0.1:${port}`;
 
   const sockets = new WebSocketServer({ server, path: '/__bridge' });
-  const transport = createWebSocketIpcMain(sockets, log);
-  const core = createMainCore(options.identity ?? { name: 'Switchboard', version: '0.0.0-harness', platform: 'linux' });
+  const sentFrames: string[] = [];
+  const transport = createWebSocketIpcMain(sockets, log, (frame) => sentFrames.push(frame));
+  const keychainService = options.keychainService ?? `switchboard-harness-${randomUUID()}`;
+  let emit: EmitEvent = () => undefined;
+  const core = createMainCore({
+    identity: options.identity ?? { name: 'Switchboard', version: '0.0.0-harness', platform: 'linux' },
+    secrets: options.secrets ?? keytar,
+    keychainService,
+    fetch: (input, init) => fetch(input, init),
+    deviceName: `Switchboard harness on ${os.hostname()}`,
+    log,
+    onAccountChange: (state) => emit('account.changed', state),
+  });
+  await core.account.restore();
   const unregister = registerBridge(transport, {
     handlers: core.handlers,
     isAppSender: (frame) => isAppUrl(frame.url, appOrigin),
     log,
   });
 
+  emit = createEventSender(() => transport.pages, log);
   return {
     url,
     bridgeUrl: `ws://127.0.0.1:${port}/__bridge`,
-    emit: createEventSender(() => transport.pages, log),
+    emit,
+    core,
+    keychainService,
     logs: log.records,
+    sentFrames,
     transport,
     async close() {
       unregister();

@@ -1,0 +1,250 @@
+import type { AccountState, RequestPayload, RequestReply, SessionSummary } from '../../preload/contract.js';
+import type { Logger } from '../log.js';
+import { KeychainUnavailableError, type CredentialStore, type Credentials } from './credentialStore.js';
+import { DiscoveryError, parseMatrixId, resolveHomeserver, type FetchLike } from './homeserverDiscovery.js';
+import { LoginError, passwordLogin } from './passwordLogin.js';
+
+export interface AccountServiceDeps {
+  fetch: FetchLike;
+  store: CredentialStore;
+  deviceName: string;
+  now: () => number;
+  log: Logger;
+  /** Called on every change of state (the Electron entry forwards it to the window). */
+  onChange: (state: AccountState) => void;
+  /** A fresh random key for the crypto store, base64. */
+  createStoreKey: () => string;
+}
+
+type SignInReply = RequestReply<'account.signIn'>;
+
+function summary(credentials: Credentials): SessionSummary {
+  return { userId: credentials.userId, deviceId: credentials.deviceId, homeserverUrl: credentials.homeserverUrl };
+}
+
+/** Refresh a refreshable token this long before it is due to expire. */
+const REFRESH_MARGIN_MS = 30_000;
+
+/**
+ * The signed-in account: sign-in, restore at start-up, token refresh and sign-out. It
+ * alone holds the access token; the homeserver gateway asks it for the token per request.
+ */
+export class AccountService {
+  readonly #deps: AccountServiceDeps;
+  #credentials: Credentials | null = null;
+  #state: AccountState = { status: 'signed-out', reason: 'never-signed-in', wipeStores: false };
+  #refreshing: Promise<boolean> | null = null;
+
+  constructor(deps: AccountServiceDeps) {
+    this.#deps = deps;
+  }
+
+  state(): AccountState {
+    return this.#state;
+  }
+
+  /** The credentials for a request; only the gateway calls this. */
+  credentials(): Credentials | null {
+    return this.#credentials;
+  }
+
+  #setState(state: AccountState): void {
+    this.#state = state;
+    this.#deps.onChange(state);
+  }
+
+  /** At start-up: the saved session, if any, without asking for the password. */
+  async restore(): Promise<AccountState> {
+    try {
+      const { credentials, problem } = await this.#deps.store.load();
+      if (problem !== undefined) this.#deps.log.warn('saved sign-in ignored', { problem });
+      if (credentials !== null) {
+        this.#credentials = credentials;
+        this.#setState({ status: 'signed-in', session: summary(credentials) });
+      }
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      this.#deps.log.error('keychain unavailable at start-up', { cause: String(error.cause) });
+      this.#setState({
+        status: 'signed-out',
+        reason: 'keychain-unavailable',
+        message: error.message,
+        wipeStores: false,
+      });
+    }
+    return this.#state;
+  }
+
+  async signIn(request: RequestPayload<'account.signIn'>): Promise<SignInReply> {
+    if (this.#credentials !== null) {
+      return {
+        outcome: 'failed',
+        kind: 'already-signed-in',
+        message: `Already signed in as ${this.#credentials.userId}. Sign out first.`,
+      };
+    }
+    const parsed = parseMatrixId(request.matrixId);
+    if (parsed === null) {
+      return {
+        outcome: 'failed',
+        kind: 'invalid-id',
+        message: `"${request.matrixId.slice(0, 80)}" is not a Matrix ID. It looks like @name:example.org.`,
+      };
+    }
+    const { fetch, log } = this.#deps;
+    let baseUrl: string;
+    let login;
+    try {
+      baseUrl = await resolveHomeserver(fetch, parsed.serverName, request.homeserverUrl);
+      login = await passwordLogin(fetch, baseUrl, {
+        userId: parsed.userId,
+        password: request.password,
+        deviceName: this.#deps.deviceName,
+      });
+    } catch (error) {
+      if (error instanceof DiscoveryError || error instanceof LoginError) {
+        log.info('sign-in failed', { kind: error.kind, userId: parsed.userId });
+        const reply: SignInReply = { outcome: 'failed', kind: error.kind, message: error.message };
+        if (error instanceof LoginError && error.retryAfterMs !== undefined) reply.retryAfterMs = error.retryAfterMs;
+        return reply;
+      }
+      throw error;
+    }
+
+    const credentials: Credentials = {
+      homeserverUrl: baseUrl,
+      userId: login.userId,
+      deviceId: login.deviceId,
+      accessToken: login.accessToken,
+    };
+    if (login.refreshToken !== undefined) credentials.refreshToken = login.refreshToken;
+    if (login.expiresInMs !== undefined) credentials.accessTokenExpiresAt = this.#deps.now() + login.expiresInMs;
+    try {
+      await this.#deps.store.save(credentials);
+      await this.#deps.store.storeKey(this.#deps.createStoreKey);
+    } catch (error) {
+      if (!(error instanceof KeychainUnavailableError)) throw error;
+      // No keychain, no sign-in: log the new device out rather than leave it dangling.
+      await this.#serverLogout(credentials);
+      log.error('sign-in refused: keychain unavailable', { cause: String(error.cause) });
+      return { outcome: 'failed', kind: 'no-keychain', message: error.message };
+    }
+    this.#credentials = credentials;
+    log.info('signed in', { userId: credentials.userId, deviceId: credentials.deviceId });
+    this.#setState({ status: 'signed-in', session: summary(credentials) });
+    return { outcome: 'signed-in', session: summary(credentials) };
+  }
+
+  async #serverLogout(credentials: Credentials): Promise<boolean> {
+    try {
+      const response = await this.#deps.fetch(`${credentials.homeserverUrl}/_matrix/client/v3/logout`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${credentials.accessToken}`, 'content-type': 'application/json' },
+        body: '{}',
+        signal: AbortSignal.timeout(10_000),
+      });
+      // 401: the server already forgot this token, which is what logging out wants.
+      return response.ok || response.status === 401;
+    } catch {
+      return false;
+    }
+  }
+
+  async signOut(): Promise<RequestReply<'account.signOut'>> {
+    const credentials = this.#credentials;
+    const serverLogout = credentials === null ? true : await this.#serverLogout(credentials);
+    this.#credentials = null;
+    try {
+      await this.#deps.store.clear();
+    } catch (error) {
+      this.#deps.log.error('could not remove the keychain entry at sign-out', { cause: String(error) });
+    }
+    this.#deps.log.info('signed out', { serverLogout });
+    this.#setState({ status: 'signed-out', reason: 'user-signed-out', wipeStores: true });
+    return { serverLogout };
+  }
+
+  async storeKey(): Promise<string> {
+    if (this.#credentials === null) throw new Error('not signed in');
+    return this.#deps.store.storeKey(this.#deps.createStoreKey);
+  }
+
+  /** True when the access token is refreshable and close to its expiry. */
+  shouldRefreshSoon(): boolean {
+    const credentials = this.#credentials;
+    return (
+      credentials?.refreshToken !== undefined &&
+      credentials.accessTokenExpiresAt !== undefined &&
+      credentials.accessTokenExpiresAt - this.#deps.now() < REFRESH_MARGIN_MS
+    );
+  }
+
+  /**
+   * Exchanges the refresh token for a new access token. Concurrent callers share one
+   * refresh. Returns false when there is nothing to refresh with or the server refused.
+   */
+  refresh(): Promise<boolean> {
+    this.#refreshing ??= this.#doRefresh().finally(() => {
+      this.#refreshing = null;
+    });
+    return this.#refreshing;
+  }
+
+  async #doRefresh(): Promise<boolean> {
+    const credentials = this.#credentials;
+    if (credentials?.refreshToken === undefined) return false;
+    let response: Response;
+    try {
+      response = await this.#deps.fetch(`${credentials.homeserverUrl}/_matrix/client/v3/refresh`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ refresh_token: credentials.refreshToken }),
+        signal: AbortSignal.timeout(15_000),
+      });
+    } catch (error) {
+      this.#deps.log.warn('token refresh could not reach the homeserver', { cause: String(error) });
+      return false;
+    }
+    const body = (await response.json().catch(() => null)) as Record<string, unknown> | null;
+    if (!response.ok || typeof body?.access_token !== 'string') {
+      this.#deps.log.warn('token refresh refused', { status: response.status, errcode: body?.errcode });
+      return false;
+    }
+    const next: Credentials = { ...credentials, accessToken: body.access_token };
+    if (typeof body.refresh_token === 'string') next.refreshToken = body.refresh_token;
+    if (typeof body.expires_in_ms === 'number') next.accessTokenExpiresAt = this.#deps.now() + body.expires_in_ms;
+    else delete next.accessTokenExpiresAt;
+    if (this.#credentials !== credentials) return false; // signed out meanwhile
+    this.#credentials = next;
+    try {
+      await this.#deps.store.save(next);
+    } catch (error) {
+      this.#deps.log.error('refreshed token could not be saved to the keychain', { cause: String(error) });
+    }
+    this.#deps.log.info('access token refreshed');
+    return true;
+  }
+
+  /**
+   * The homeserver refused the token and no refresh helped. A soft logout keeps the
+   * device's data (the person signs in again to the same account); a hard one wipes it.
+   */
+  async tokenRejected(rejectedToken: string, softLogout: boolean): Promise<void> {
+    if (this.#credentials?.accessToken !== rejectedToken) return;
+    this.#credentials = null;
+    try {
+      await (softLogout ? this.#deps.store.clearSession() : this.#deps.store.clear());
+    } catch (error) {
+      this.#deps.log.error('could not remove the keychain entry after the token was refused', { cause: String(error) });
+    }
+    this.#deps.log.warn('homeserver refused the access token', { softLogout });
+    this.#setState({
+      status: 'signed-out',
+      reason: 'token-rejected',
+      message: softLogout
+        ? 'Your session on the homeserver has expired. Sign in again to keep receiving calls.'
+        : 'The homeserver has signed this device out (it may have been removed from another session). Sign in again to keep receiving calls.',
+      wipeStores: !softLogout,
+    });
+  }
+}

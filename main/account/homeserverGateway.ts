@@ -1,0 +1,193 @@
+import type { HttpBody, RequestPayload, RequestReply } from '../../preload/contract.js';
+import type { Logger } from '../log.js';
+import type { AccountService } from './accountService.js';
+import type { FetchLike } from './homeserverDiscovery.js';
+
+export interface GatewayLimits {
+  /** Largest response body passed to the page. */
+  maxResponseBytes: number;
+  /** Longest a request may take, beyond any long-poll timeout it asks the server for. */
+  requestTimeoutMs: number;
+  /** Upper bound for long-polls (/sync?timeout=...). */
+  maxTimeoutMs: number;
+}
+
+export const defaultGatewayLimits: GatewayLimits = {
+  maxResponseBytes: 32 * 1024 * 1024,
+  requestTimeoutMs: 45_000,
+  maxTimeoutMs: 120_000,
+};
+
+/** Thrown for a request the gateway will not perform; the page sees its message. */
+export class GatewayRefusal extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'GatewayRefusal';
+  }
+}
+
+// What the page may set; everything else it sends (Authorization above all) is dropped.
+const forwardedRequestHeaders = new Set(['content-type', 'accept', 'accept-language']);
+const returnedResponseHeaders = new Set(['content-type', 'retry-after', 'content-disposition', 'cache-control']);
+const TEXT_TYPES = /^(application\/(json|.*\+json)|text\/)/i;
+
+function decodeBody(body: HttpBody | null): RequestInit['body'] {
+  if (body === null) return undefined;
+  return body.encoding === 'text' ? body.data : Buffer.from(body.data, 'base64');
+}
+
+function parseMatrixError(text: string): { errcode?: string; soft_logout?: boolean } {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? parsed : {};
+  } catch {
+    return {};
+  }
+}
+
+async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+  const declared = Number(response.headers.get('content-length'));
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    await response.body?.cancel();
+    throw new GatewayRefusal(`response larger than ${maxBytes} bytes`);
+  }
+  if (response.body === null) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = response.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > maxBytes) {
+      await reader.cancel();
+      throw new GatewayRefusal(`response larger than ${maxBytes} bytes`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks);
+}
+
+/**
+ * Performs the renderer's homeserver requests (matrix-js-sdk's fetchFn) and adds the
+ * access token. Only the signed-in homeserver's origin and its /_matrix/ paths are
+ * reachable; redirects are not followed (a token must never follow one elsewhere).
+ */
+export function createHomeserverGateway(deps: {
+  fetch: FetchLike;
+  account: AccountService;
+  log: Logger;
+  limits?: GatewayLimits;
+}) {
+  const limits = deps.limits ?? defaultGatewayLimits;
+  const inflight = new Map<string, AbortController>();
+
+  function checkDestination(rawUrl: string): URL {
+    const credentials = deps.account.credentials();
+    if (credentials === null) throw new GatewayRefusal('not signed in');
+    const url = URL.parse(rawUrl);
+    const home = new URL(credentials.homeserverUrl);
+    if (url === null) throw new GatewayRefusal('refused: not a URL');
+    if (url.protocol !== home.protocol || url.host !== home.host) {
+      throw new GatewayRefusal(`refused: ${url.protocol}//${url.host} is not your homeserver`);
+    }
+    const prefix = `${home.pathname.replace(/\/+$/, '')}/_matrix/`;
+    if (!url.pathname.startsWith(prefix) || url.username !== '' || url.password !== '') {
+      throw new GatewayRefusal(`refused: ${url.pathname} is not a Matrix API path`);
+    }
+    return url;
+  }
+
+  function timeoutFor(url: URL): number {
+    const longPoll = Number(url.searchParams.get('timeout'));
+    const extra = Number.isFinite(longPoll) && longPoll > 0 ? Math.min(longPoll, limits.maxTimeoutMs) : 0;
+    return limits.requestTimeoutMs + extra;
+  }
+
+  async function perform(request: RequestPayload<'matrix.fetch'>, url: URL, signal: AbortSignal, token: string) {
+    const headers: Record<string, string> = { authorization: `Bearer ${token}` };
+    for (const [name, value] of Object.entries(request.headers)) {
+      if (forwardedRequestHeaders.has(name.toLowerCase())) headers[name.toLowerCase()] = value;
+    }
+    const init: RequestInit = { method: request.method, headers, signal, redirect: 'manual' };
+    const body = decodeBody(request.body);
+    if (body !== undefined) init.body = body;
+    return deps.fetch(url.href, init);
+  }
+
+  async function fetchForRenderer(request: RequestPayload<'matrix.fetch'>): Promise<RequestReply<'matrix.fetch'>> {
+    const url = checkDestination(request.url);
+    if (inflight.has(request.requestId)) throw new GatewayRefusal('duplicate request id');
+    const controller = new AbortController();
+    inflight.set(request.requestId, controller);
+    const signal = AbortSignal.any([controller.signal, AbortSignal.timeout(timeoutFor(url))]);
+    try {
+      if (deps.account.shouldRefreshSoon()) await deps.account.refresh();
+      let token = deps.account.credentials()?.accessToken;
+      if (token === undefined) throw new GatewayRefusal('not signed in');
+      let response = await perform(request, url, signal, token);
+
+      if (response.status === 401) {
+        const text = await response.text();
+        const error = parseMatrixError(text);
+        if (error.errcode === 'M_UNKNOWN_TOKEN') {
+          const refreshed = (await deps.account.refresh()) && deps.account.credentials()?.accessToken;
+          if (refreshed) {
+            token = refreshed;
+            response = await perform(request, url, signal, token);
+          } else {
+            await deps.account.tokenRejected(token, error.soft_logout === true);
+          }
+        }
+        if (response.status === 401 && response.bodyUsed) {
+          return {
+            status: 401,
+            headers: { 'content-type': 'application/json' },
+            body: { encoding: 'text', data: text },
+          };
+        }
+      }
+
+      const headers: Record<string, string> = {};
+      response.headers.forEach((value, name) => {
+        if (returnedResponseHeaders.has(name)) headers[name] = value;
+      });
+      const bytes = await readCapped(response, limits.maxResponseBytes);
+      const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
+      const body: HttpBody = isText
+        ? { encoding: 'text', data: new TextDecoder().decode(bytes) }
+        : { encoding: 'base64', data: Buffer.from(bytes).toString('base64') };
+      return { status: response.status, headers, body };
+    } catch (error) {
+      if (error instanceof GatewayRefusal) throw error;
+      if (controller.signal.aborted) throw new GatewayRefusal('aborted');
+      if (signal.aborted) throw new GatewayRefusal('timed out');
+      deps.log.warn('gateway request failed', { path: url.pathname, error: String(error) });
+      throw new GatewayRefusal(
+        `could not reach the homeserver (${error instanceof Error ? error.message : String(error)})`,
+      );
+    } finally {
+      inflight.delete(request.requestId);
+    }
+  }
+
+  return {
+    fetch: async (request: RequestPayload<'matrix.fetch'>) => {
+      try {
+        return await fetchForRenderer(request);
+      } catch (error) {
+        if (error instanceof GatewayRefusal && error.message.startsWith('refused')) {
+          deps.log.warn('gateway refused a request', { reason: error.message });
+        }
+        throw error;
+      }
+    },
+    abort: (requestId: string): boolean => {
+      const controller = inflight.get(requestId);
+      controller?.abort();
+      return controller !== undefined;
+    },
+  };
+}
+
+export type HomeserverGateway = ReturnType<typeof createHomeserverGateway>;

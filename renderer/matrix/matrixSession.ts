@@ -1,0 +1,257 @@
+import {
+  ClientEvent,
+  createClient,
+  EventType,
+  Filter,
+  IndexedDBStore,
+  KnownMembership,
+  Preset,
+  RoomEvent,
+  type MatrixClient,
+  type MatrixEvent,
+  type Room,
+} from 'matrix-js-sdk';
+import { GATEWAY_ACCESS_TOKEN_PLACEHOLDER, type SessionSummary, type SwitchboardApi } from '../../preload/contract.js';
+import { isCallEventType, type CallBatchListener, type CallTimelineEvent } from './callEventFeed.js';
+import { connectionFromSync, type ConnectionState } from './connectionState.js';
+import { contactsFrom, withDirectRoom, type Contact, type RoomSummaryForContacts } from './contacts.js';
+import { createGatewayFetch } from './gatewayFetch.js';
+
+const SYNC_DB_PREFIX = 'switchboard-sync';
+const CRYPTO_DB_PREFIX = 'switchboard-crypto';
+
+/**
+ * Only what a softphone needs from sync: call events (and the encrypted envelopes they
+ * arrive in), membership and the state that names and pictures a direct room.
+ */
+function softphoneFilter(userId: string): Filter {
+  const filter = new Filter(userId);
+  filter.setDefinition({
+    presence: { types: [] },
+    room: {
+      timeline: {
+        limit: 30,
+        types: [
+          'm.call.*',
+          'm.room.encrypted',
+          'm.room.member',
+          'm.room.name',
+          'm.room.avatar',
+          'm.room.encryption',
+          'm.room.join_rules',
+          'm.room.create',
+        ],
+      },
+      ephemeral: { types: [] },
+      state: { lazy_load_members: true },
+    },
+  });
+  return filter;
+}
+
+function decodeKey(base64: string): Uint8Array {
+  return Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+}
+
+/**
+ * The signed-in Matrix session in the renderer: matrix-js-sdk with its sync cache and
+ * crypto store in IndexedDB, every request carried by main's gateway.
+ */
+export class MatrixSession {
+  readonly client: MatrixClient;
+  readonly session: SessionSummary;
+  #connection: ConnectionState = { kind: 'connecting' };
+  readonly #connectionListeners = new Set<(state: ConnectionState) => void>();
+  readonly #contactListeners = new Set<(contacts: Contact[]) => void>();
+  readonly #callListeners = new Set<CallBatchListener>();
+  #pending: MatrixEvent[] = [];
+  #batchChain: Promise<void> = Promise.resolve();
+  #liveSyncSeen = false;
+
+  private constructor(client: MatrixClient, session: SessionSummary) {
+    this.client = client;
+    this.session = session;
+  }
+
+  static async start(bridge: SwitchboardApi, session: SessionSummary): Promise<MatrixSession> {
+    const store = new IndexedDBStore({
+      indexedDB: window.indexedDB,
+      dbName: `${SYNC_DB_PREFIX}:${session.userId}:${session.deviceId}`,
+      localStorage: window.localStorage,
+    });
+    const client = createClient({
+      baseUrl: session.homeserverUrl,
+      userId: session.userId,
+      deviceId: session.deviceId,
+      accessToken: GATEWAY_ACCESS_TOKEN_PLACEHOLDER,
+      fetchFn: createGatewayFetch(bridge),
+      store,
+      timelineSupport: false,
+      disableVoip: true, // the call engine is ours; matrix-js-sdk's own must not answer for us
+    });
+    const matrix = new MatrixSession(client, session);
+    await store.startup();
+    const { key } = await bridge.request('account.storeKey', {});
+    await client.initRustCrypto({ storageKey: decodeKey(key), cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
+    matrix.#listen();
+    await client.startClient({ lazyLoadMembers: true, filter: softphoneFilter(session.userId), initialSyncLimit: 30 });
+    return matrix;
+  }
+
+  #listen(): void {
+    const client = this.client;
+    client.on(ClientEvent.Sync, (state, _previous, data) => {
+      const next = connectionFromSync(state, this.#connection, {
+        online: navigator.onLine,
+        now: Date.now(),
+        ...(data?.error ? { errorMessage: data.error.message } : {}),
+      });
+      this.#setConnection(next);
+      if (state === 'SYNCING' || state === 'PREPARED' || state === 'CATCHUP') {
+        const fromCache = !this.#liveSyncSeen && data?.fromCache === true;
+        if (state === 'SYNCING' && data?.fromCache !== true) this.#liveSyncSeen = true;
+        this.#flushBatch(fromCache);
+        this.#emitContacts();
+      }
+    });
+    client.on(RoomEvent.Timeline, (event, _room, toStartOfTimeline) => {
+      if (toStartOfTimeline === true) return;
+      const type = event.getWireType();
+      if (isCallEventType(type) || type === 'm.room.encrypted') this.#pending.push(event);
+    });
+    client.on(RoomEvent.MyMembership, () => this.#emitContacts());
+    client.on(ClientEvent.AccountData, (event) => {
+      if (event.getType() === EventType.Direct) this.#emitContacts();
+    });
+    window.addEventListener('online', () => client.retryImmediately());
+  }
+
+  #flushBatch(fromCache: boolean): void {
+    const events = this.#pending;
+    this.#pending = [];
+    if (events.length === 0) return;
+    // Batches are handed over in order, each only after its events are decrypted.
+    this.#batchChain = this.#batchChain.then(async () => {
+      await Promise.all(events.map((event) => this.client.decryptEventIfNeeded(event)));
+      const batch: CallTimelineEvent[] = [];
+      for (const event of events) {
+        const type = event.getType();
+        const roomId = event.getRoomId();
+        const eventId = event.getId();
+        if (!isCallEventType(type) || roomId === undefined || eventId === undefined) continue;
+        batch.push({
+          type,
+          roomId,
+          sender: event.getSender() ?? '',
+          eventId,
+          content: event.getContent(),
+          ageAtArrivalMs: event.getLocalAge(),
+          arrivedAt: performance.now(),
+          fromCache,
+        });
+      }
+      if (batch.length === 0) return;
+      for (const listener of this.#callListeners) listener(batch);
+    });
+  }
+
+  #setConnection(state: ConnectionState): void {
+    this.#connection = state;
+    for (const listener of this.#connectionListeners) listener(state);
+  }
+
+  connection(): ConnectionState {
+    return this.#connection;
+  }
+
+  onConnection(listener: (state: ConnectionState) => void): () => void {
+    this.#connectionListeners.add(listener);
+    return () => this.#connectionListeners.delete(listener);
+  }
+
+  onCallEvents(listener: CallBatchListener): () => void {
+    this.#callListeners.add(listener);
+    return () => this.#callListeners.delete(listener);
+  }
+
+  onContacts(listener: (contacts: Contact[]) => void): () => void {
+    this.#contactListeners.add(listener);
+    return () => this.#contactListeners.delete(listener);
+  }
+
+  #emitContacts(): void {
+    if (this.#contactListeners.size === 0) return;
+    const contacts = this.contacts();
+    for (const listener of this.#contactListeners) listener(contacts);
+  }
+
+  static summariseRoom(room: Room): RoomSummaryForContacts {
+    const members = room
+      .getMembers()
+      .filter((m) => m.membership === KnownMembership.Join || m.membership === KnownMembership.Invite)
+      .map((m) => ({
+        userId: m.userId,
+        displayName: m.rawDisplayName || m.name || m.userId,
+        avatarMxc: m.getMxcAvatarUrl() ?? null,
+        membership: m.membership === KnownMembership.Join ? ('join' as const) : ('invite' as const),
+      }));
+    return {
+      roomId: room.roomId,
+      myMembership: room.getMyMembership(),
+      members,
+      encrypted: room.hasEncryptionStateEvent(),
+      joinRule: room.getJoinRule() ?? null,
+      lastActiveTs: room.getLastActiveTimestamp(),
+    };
+  }
+
+  contacts(): Contact[] {
+    const rooms = this.client.getRooms().map((room) => MatrixSession.summariseRoom(room));
+    const direct = this.client.getAccountData(EventType.Direct)?.getContent() ?? {};
+    return contactsFrom(this.session.userId, rooms, direct);
+  }
+
+  /** The direct room with `userId`, created (encrypted, invited, in m.direct) if there is none. */
+  async directRoomWith(userId: string): Promise<string> {
+    const existing = this.contacts().find((contact) => contact.userId === userId);
+    if (existing !== undefined) return existing.roomId;
+    const { room_id: roomId } = await this.client.createRoom({
+      preset: Preset.TrustedPrivateChat,
+      is_direct: true,
+      invite: [userId],
+      initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+    });
+    const direct = withDirectRoom(this.client.getAccountData(EventType.Direct)?.getContent() ?? {}, userId, roomId);
+    if (direct !== null) await this.client.setAccountData(EventType.Direct, direct);
+    return roomId;
+  }
+
+  /** Sends a call event; in an encrypted room matrix-js-sdk encrypts it. */
+  async sendCallEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<string> {
+    const { event_id: eventId } = await this.client.sendEvent(roomId, type as EventType.CallInvite, content as never);
+    return eventId;
+  }
+
+  stop(): void {
+    this.client.stopClient();
+    this.#setConnection({ kind: 'signed-out' });
+  }
+}
+
+/** Deletes everything the renderer keeps for a session: sync cache, crypto store, local storage. */
+export async function wipeRendererStores(): Promise<void> {
+  const databases = await window.indexedDB.databases();
+  await Promise.all(
+    databases
+      .map((db) => db.name)
+      .filter((name): name is string => typeof name === 'string')
+      .map(
+        (name) =>
+          new Promise<void>((resolve) => {
+            const request = window.indexedDB.deleteDatabase(name);
+            request.onsuccess = request.onerror = request.onblocked = () => resolve();
+          }),
+      ),
+  );
+  window.localStorage.clear();
+}

@@ -1,0 +1,110 @@
+import type { AccountState, RequestPayload, SignInFailureKind, SwitchboardApi } from '../../preload/contract.js';
+import type { ConnectionState } from '../matrix/connectionState.js';
+import type { Contact } from '../matrix/contacts.js';
+import type { MatrixSession } from '../matrix/matrixSession.js';
+
+/** What the account store needs of a Matrix session; MatrixSession provides it. */
+export type SessionLike = Pick<
+  MatrixSession,
+  'session' | 'onConnection' | 'onContacts' | 'contacts' | 'connection' | 'directRoomWith' | 'stop'
+>;
+
+export interface AccountStoreDeps {
+  bridge: SwitchboardApi;
+  startSession: (session: Extract<AccountState, { status: 'signed-in' }>['session']) => Promise<SessionLike>;
+  wipeStores: () => Promise<void>;
+}
+
+/**
+ * The person's account as the window sees it: signed in or not (and why), the link to
+ * the homeserver, and the contacts. Fed by main's account events and the Matrix session.
+ */
+export class AccountStore {
+  account = $state<AccountState | null>(null);
+  connection = $state<ConnectionState>({ kind: 'connecting' });
+  contacts = $state<Contact[]>([]);
+  signInBusy = $state(false);
+  signInError = $state<{ kind: SignInFailureKind | 'session-failed'; message: string } | null>(null);
+  /** The running Matrix session (not reactive: components read the fields above). */
+  session: SessionLike | null = null;
+
+  readonly #deps: AccountStoreDeps;
+  #applying: Promise<void> = Promise.resolve();
+  #unsubscribers: (() => void)[] = [];
+
+  constructor(deps: AccountStoreDeps) {
+    this.#deps = deps;
+  }
+
+  async start(): Promise<void> {
+    this.#deps.bridge.on('account.changed', (state) => void this.#enqueue(state));
+    await this.#enqueue(await this.#deps.bridge.request('account.state', {}));
+  }
+
+  /** State changes are applied one at a time, in order. */
+  #enqueue(state: AccountState): Promise<void> {
+    this.#applying = this.#applying.then(() => this.#apply(state));
+    return this.#applying;
+  }
+
+  async #apply(state: AccountState): Promise<void> {
+    this.account = state;
+    if (state.status === 'signed-in') {
+      if (
+        this.session?.session.userId === state.session.userId &&
+        this.session.session.deviceId === state.session.deviceId
+      )
+        return;
+      this.#stopSession();
+      this.connection = { kind: 'connecting' };
+      try {
+        const session = await this.#deps.startSession(state.session);
+        this.session = session;
+        this.#unsubscribers = [
+          session.onConnection((connection) => (this.connection = connection)),
+          session.onContacts((contacts) => (this.contacts = contacts)),
+        ];
+        this.connection = session.connection();
+        this.contacts = session.contacts();
+      } catch (error) {
+        this.signInError = {
+          kind: 'session-failed',
+          message: `Signed in, but the Matrix session could not start: ${error instanceof Error ? error.message : String(error)}`,
+        };
+      }
+    } else {
+      this.#stopSession();
+      this.connection = { kind: 'signed-out' };
+      this.contacts = [];
+      if (state.wipeStores) await this.#deps.wipeStores();
+    }
+  }
+
+  #stopSession(): void {
+    for (const unsubscribe of this.#unsubscribers.splice(0)) unsubscribe();
+    this.session?.stop();
+    this.session = null;
+  }
+
+  async signIn(form: RequestPayload<'account.signIn'>): Promise<boolean> {
+    this.signInBusy = true;
+    this.signInError = null;
+    try {
+      const reply = await this.#deps.bridge.request('account.signIn', form);
+      if (reply.outcome === 'failed') {
+        this.signInError = { kind: reply.kind, message: reply.message };
+        return false;
+      }
+      return true;
+    } catch (error) {
+      this.signInError = { kind: 'server-error', message: error instanceof Error ? error.message : String(error) };
+      return false;
+    } finally {
+      this.signInBusy = false;
+    }
+  }
+
+  async signOut(): Promise<void> {
+    await this.#deps.bridge.request('account.signOut', {});
+  }
+}
