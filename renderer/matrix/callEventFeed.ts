@@ -11,7 +11,7 @@ export interface CallTimelineEvent {
   content: Record<string, unknown>;
   /** Milliseconds since the homeserver received it, at the moment it arrived here. */
   ageAtArrivalMs: number;
-  /** performance.now()-style local clock reading at arrival. */
+  /** Local clock (Date.now()) at arrival. */
   arrivedAt: number;
   /** The event came from the local cache or a catch-up, not a live sync. */
   fromCache: boolean;

@@ -129,7 +129,8 @@ export class MatrixSession {
   #flushBatch(fromCache: boolean): void {
     const events = this.#pending;
     this.#pending = [];
-    if (events.length === 0) return;
+    // A live sync with no call events still tells the engine it is up to date.
+    if (events.length === 0 && fromCache) return;
     // Batches are handed over in order, each only after its events are decrypted.
     this.#batchChain = this.#batchChain.then(async () => {
       await Promise.all(events.map((event) => this.client.decryptEventIfNeeded(event)));
@@ -146,11 +147,11 @@ export class MatrixSession {
           eventId,
           content: event.getContent(),
           ageAtArrivalMs: event.getLocalAge(),
-          arrivedAt: performance.now(),
+          arrivedAt: Date.now(),
           fromCache,
         });
       }
-      if (batch.length === 0) return;
+      if (batch.length === 0 && events.length > 0) return;
       for (const listener of this.#callListeners) listener(batch);
     });
   }

@@ -1,0 +1,50 @@
+import type { CreateNotification, NotificationLike, NotificationOptionsLike } from './notificationPresenter.js';
+
+/** A notification as the test sees it: what it was created with, whether it is on screen. */
+export interface FakeNotification {
+  options: NotificationOptionsLike;
+  shown: boolean;
+  closed: boolean;
+  /** What the person or the OS does to it. */
+  emit(event: 'action', index: number): void;
+  emit(event: 'click' | 'close'): void;
+  emit(event: 'failed', error: string): void;
+}
+
+/** A stand-in for Electron's Notification that records every notification made. */
+export function createFakeNotifications(): {
+  create: CreateNotification;
+  all: FakeNotification[];
+  onScreen(): FakeNotification[];
+} {
+  const all: FakeNotification[] = [];
+  const create: CreateNotification = (options) => {
+    const listeners = new Map<string, ((...args: unknown[]) => void)[]>();
+    const fake: FakeNotification = {
+      options,
+      shown: false,
+      closed: false,
+      emit(event: string, arg?: unknown) {
+        const args = event === 'action' || event === 'failed' ? [{}, arg] : [];
+        for (const listener of listeners.get(event) ?? []) listener(...args);
+      },
+    };
+    const notification: NotificationLike = {
+      on(event: string, listener: (...args: never[]) => void) {
+        listeners.set(event, [...(listeners.get(event) ?? []), listener as (...args: unknown[]) => void]);
+        return notification;
+      },
+      show() {
+        fake.shown = true;
+      },
+      close() {
+        if (fake.closed) return;
+        fake.closed = true;
+        fake.emit('close');
+      },
+    };
+    all.push(fake);
+    return notification;
+  };
+  return { create, all, onScreen: () => all.filter((n) => n.shown && !n.closed) };
+}

@@ -1,0 +1,162 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { EngineRig, mediaFlows, until, type Party } from '../testing/engineRig.js';
+
+const ALICE = '@alice:relay';
+const BOB = '@bob:relay';
+const CAROL = '@carol:relay';
+
+let rig: EngineRig;
+afterEach(async () => {
+  await rig.close();
+});
+
+function sentTypes(party: Party): string[] {
+  return party.device.sent.map((event) => event.type);
+}
+
+async function ringing(party: Party): Promise<string> {
+  await until(() => party.active()?.state === 'ringing', `${party.device.userId} ringing`);
+  return party.active()!.callId;
+}
+
+async function connected(party: Party, callId: string): Promise<void> {
+  await until(
+    () => party.calls().some((c) => c.callId === callId && c.state === 'connected'),
+    `${party.device.userId} connected`,
+  );
+}
+
+async function ended(party: Party, callId: string) {
+  await until(
+    () => party.calls().some((c) => c.callId === callId && c.state === 'ended'),
+    `${party.device.userId} ended`,
+  );
+  return party.calls().find((c) => c.callId === callId)!;
+}
+
+async function connectedCall(video: boolean) {
+  rig = new EngineRig();
+  const alice = rig.add(ALICE, 'ALICEDEV');
+  const bob = rig.add(BOB, 'BOBDEV');
+  const roomId = rig.relay.createRoom([ALICE, BOB]);
+  const callId = alice.engine.place(roomId, { video });
+  expect(await ringing(bob)).toBe(callId);
+  await bob.engine.answer(callId, { video });
+  await connected(alice, callId);
+  await connected(bob, callId);
+  return { alice, bob, roomId, callId };
+}
+
+describe('a call between two engines (spec: invite, candidates, answer, select_answer, hangup)', () => {
+  it('connects and carries audio and video both ways', async () => {
+    const { alice, bob, callId } = await connectedCall(true);
+    await mediaFlows(alice.engine, callId, ['audio', 'video']);
+    await mediaFlows(bob.engine, callId, ['audio', 'video']);
+    expect(bob.notices[0]).toMatchObject({ kind: 'ring-start', callId, peerUserId: ALICE, video: true });
+    expect(sentTypes(alice).slice(0, 1)).toEqual(['m.call.invite']);
+    expect(sentTypes(alice)).toContain('m.call.select_answer');
+    expect(sentTypes(bob)[0]).toBe('m.call.answer');
+    // End of candidates is always sent, by both sides.
+    for (const party of [alice, bob]) {
+      const candidates = party.device.sent
+        .filter((e) => e.type === 'm.call.candidates')
+        .flatMap((e) => e.content.candidates as { candidate: string }[]);
+      expect(candidates.at(-1)?.candidate).toBe('');
+    }
+  });
+
+  it('the caller hangs up: both end, the callee sees the remote hang-up', async () => {
+    const { alice, bob, callId } = await connectedCall(false);
+    await alice.engine.hangUp(callId);
+    expect((await ended(alice, callId)).endReason).toBe('local-hangup');
+    expect(await ended(bob, callId)).toMatchObject({ endReason: 'remote-hangup', remoteHangupReason: 'user_hangup' });
+    expect(alice.device.sent.at(-1)).toMatchObject({
+      type: 'm.call.hangup',
+      content: { reason: 'user_hangup', version: '1' },
+    });
+  });
+
+  it('the callee hangs up', async () => {
+    const { alice, bob, callId } = await connectedCall(false);
+    await bob.engine.hangUp(callId);
+    expect((await ended(alice, callId)).endReason).toBe('remote-hangup');
+    expect((await ended(bob, callId)).endReason).toBe('local-hangup');
+  });
+
+  it('the callee declines: m.call.reject, and the caller sees "declined"', async () => {
+    rig = new EngineRig();
+    const alice = rig.add(ALICE, 'ALICEDEV');
+    const bob = rig.add(BOB, 'BOBDEV');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const callId = alice.engine.place(roomId, { video: false });
+    await ringing(bob);
+    await bob.engine.decline(callId);
+    expect((await ended(bob, callId)).endReason).toBe('declined');
+    expect((await ended(alice, callId)).endReason).toBe('remote-declined');
+    expect(sentTypes(bob)).toEqual(['m.call.reject']);
+    expect(bob.notices.map((n) => n.kind)).toEqual(['ring-start', 'ring-stop']);
+  });
+
+  it('the caller cancels before an answer: the callee stops ringing and records a missed call', async () => {
+    rig = new EngineRig();
+    const alice = rig.add(ALICE, 'ALICEDEV');
+    const bob = rig.add(BOB, 'BOBDEV');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const callId = alice.engine.place(roomId, { video: false });
+    await ringing(bob);
+    await alice.engine.hangUp(callId);
+    expect((await ended(bob, callId)).endReason).toBe('missed');
+    expect(bob.notices.at(-1)).toEqual({ kind: 'ring-stop', callId, reason: 'missed' });
+    expect(sentTypes(bob)).toEqual([]);
+  });
+
+  it('nobody answers: the caller hangs up with invite_timeout and the callee records a missed call', async () => {
+    rig = new EngineRig();
+    const alice = rig.add(ALICE, 'ALICEDEV', { inviteLifetimeMs: 6_000 });
+    const bob = rig.add(BOB, 'BOBDEV');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const callId = alice.engine.place(roomId, { video: false });
+    await ringing(bob);
+    expect((await ended(alice, callId)).endReason).toBe('no-answer');
+    expect(alice.device.sent.at(-1)).toMatchObject({ type: 'm.call.hangup', content: { reason: 'invite_timeout' } });
+    expect((await ended(bob, callId)).endReason).toBe('missed');
+  }, 20_000);
+
+  it('the callee is busy in another call: the caller is told user_busy', async () => {
+    const { bob } = await connectedCall(false);
+    const carol = rig.add(CAROL, 'CAROLDEV');
+    const room = rig.relay.createRoom([CAROL, BOB]);
+    const second = carol.engine.place(room, { video: false });
+    expect((await ended(carol, second)).endReason).toBe('busy');
+    expect(bob.device.sent.at(-1)).toMatchObject({
+      type: 'm.call.hangup',
+      content: { call_id: second, reason: 'user_busy' },
+    });
+    expect(bob.active()?.state).toBe('connected');
+  });
+
+  it('the peer leaves the room: the call ends as if they hung up', async () => {
+    const { alice, bob, roomId, callId } = await connectedCall(false);
+    rig.relay.leave(roomId, BOB);
+    expect((await ended(alice, callId)).endReason).toBe('peer-left');
+    expect(bob.active()?.state).toBe('connected');
+  });
+
+  it('the callee on two devices: both ring, one answers, the other stops as answered elsewhere and sends nothing', async () => {
+    rig = new EngineRig();
+    const alice = rig.add(ALICE, 'ALICEDEV');
+    const bobDesk = rig.add(BOB, 'BOBDESK');
+    const bobLaptop = rig.add(BOB, 'BOBLAPTOP');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const callId = alice.engine.place(roomId, { video: false });
+    await ringing(bobDesk);
+    await ringing(bobLaptop);
+    await bobLaptop.engine.answer(callId, { video: false });
+    await connected(alice, callId);
+    expect((await ended(bobDesk, callId)).endReason).toBe('answered-elsewhere');
+    expect(sentTypes(bobDesk)).toEqual([]);
+    await mediaFlows(alice.engine, callId, ['audio']);
+    const select = alice.device.sent.find((e) => e.type === 'm.call.select_answer');
+    expect(select?.content.selected_party_id).toBe('BOBLAPTOP');
+  });
+});

@@ -1,0 +1,115 @@
+/**
+ * The call engine's public vocabulary: what a call's state is, how it ended, and what the
+ * window, notifications and tray see of it.
+ */
+import type { HangupReason } from '../protocol/index.js';
+
+export type OutgoingState =
+  'waiting-for-media' | 'creating-offer' | 'invite-sent' | 'connecting' | 'connected' | 'ended';
+export type IncomingState = 'ringing' | 'answering' | 'connecting' | 'connected' | 'ended';
+export type CallState = OutgoingState | IncomingState;
+
+/** Why a call ended, from this side's point of view. */
+export type EndReason =
+  /** We hung up (or cancelled before an answer). */
+  | 'local-hangup'
+  /** The peer hung up after the call was answered. */
+  | 'remote-hangup'
+  /** We declined a ringing call. */
+  | 'declined'
+  /** The callee declined. */
+  | 'remote-declined'
+  /** Incoming: the caller gave up, or the invite expired, before anyone answered. */
+  | 'missed'
+  /** Outgoing: nobody answered within the invite's lifetime (we sent invite_timeout). */
+  | 'no-answer'
+  /** The callee was in another call (user_busy), or we were. */
+  | 'busy'
+  /** Another device of ours answered or declined. */
+  | 'answered-elsewhere'
+  /** The peer left the room. */
+  | 'peer-left'
+  /** Media could not be connected, even after ICE restarts (ice_failed). */
+  | 'ice-failed'
+  /** The microphone or camera could not be opened (user_media_failed). */
+  | 'media-failed'
+  /** Glare: this call gave way to the other side's call, which carries on. */
+  | 'replaced'
+  | 'error';
+
+export type CallDirection = 'outgoing' | 'incoming';
+
+/** A snapshot of one call, for the UI. */
+export interface CallView {
+  readonly callId: string;
+  readonly roomId: string;
+  readonly direction: CallDirection;
+  readonly peerUserId: string;
+  readonly state: CallState;
+  readonly endReason: EndReason | null;
+  /** What the peer's hang-up said, when it ended the call. */
+  readonly remoteHangupReason: HangupReason | null;
+  /** The invite offered video. */
+  readonly videoOffered: boolean;
+  readonly localVideo: boolean;
+  readonly remoteVideo: boolean;
+  readonly muted: boolean;
+  readonly localHold: boolean;
+  readonly remoteHold: boolean;
+  readonly screenSharing: boolean;
+  readonly remoteScreenSharing: boolean;
+  /** Mid-call changes are negotiated with this peer (version 1 both ways, metadata sent). */
+  readonly canRenegotiate: boolean;
+  /** Epoch ms. */
+  readonly createdAt: number;
+  readonly connectedAt: number | null;
+  readonly endedAt: number | null;
+  /** Incoming and ringing: when the invite expires (epoch ms). */
+  readonly ringExpiresAt: number | null;
+  /** The call replaced ours in glare (it was answered for the person). */
+  readonly answeredByGlare: boolean;
+  readonly localStream: MediaStream | null;
+  readonly remoteStreams: readonly { stream: MediaStream; purpose: 'm.usermedia' | 'm.screenshare' }[];
+  readonly localScreenStream: MediaStream | null;
+}
+
+/** The engine's way to Matrix: the room timeline, and what it knows about rooms. */
+export interface CallSignalling {
+  readonly userId: string;
+  readonly deviceId: string;
+  /** Sends one call event into the room; resolves once the homeserver accepted it. */
+  send(roomId: string, type: string, content: Record<string, unknown>): Promise<void>;
+  /** Members and join rule, for the spec's ringing rules; null if the room is unknown. */
+  room(roomId: string): { joinRule: string | null; memberCount: number; peerUserId: string | null } | null;
+}
+
+/** Opens the microphone, camera and screen. Injected so settings and tests can shape it. */
+export interface MediaAcquirer {
+  userMedia(kinds: { audio: boolean; video: boolean }): Promise<MediaStream>;
+  displayMedia(): Promise<MediaStream>;
+}
+
+export interface EngineLog {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Timers, injected so tests and the benchmark control time. */
+export interface Clock {
+  now(): number;
+  setTimer(fn: () => void, ms: number): () => void;
+}
+
+export const browserClock: Clock = {
+  now: () => Date.now(),
+  setTimer: (fn, ms) => {
+    const handle = setTimeout(fn, ms);
+    return () => clearTimeout(handle);
+  },
+};
+
+/** Events the engine raises for ringing (main presents them) and for history. */
+export type EngineNotice =
+  | { kind: 'ring-start'; callId: string; roomId: string; peerUserId: string; video: boolean; expiresAt: number }
+  | { kind: 'ring-stop'; callId: string; reason: EndReason | 'answered' }
+  | { kind: 'ignored-invite'; callId: string; roomId: string; reason: string };
