@@ -485,7 +485,7 @@ export class Call {
   async onAnswer(sender: string, event: AnswerEvent): Promise<void> {
     if (this.direction !== 'outgoing' || this.#over()) return;
     if (this.#peer !== null) return; // an answer was already chosen; the others see select_answer
-    if (this.state !== 'invite-sent') return;
+    if (this.state !== 'invite-sent' || sender !== this.peerUserId) return; // only the person we called answers
     this.#peer = { userId: sender, partyId: event.partyId };
     this.#peerVersion = event.version;
     this.#peerSendsMetadata = event.streams !== null;
@@ -513,6 +513,7 @@ export class Call {
   async onReject(sender: string, event: RejectEvent): Promise<void> {
     if (this.direction !== 'outgoing' || this.#over()) return;
     if (this.#peer !== null) return; // an answer was accepted first: the spec says disregard
+    if (sender !== this.peerUserId) return;
     if (event.partyId !== null) {
       await this.#send(buildSelectAnswer({ ...this.#ids(), selectedPartyId: event.partyId })).catch(() => undefined);
     }
@@ -575,9 +576,14 @@ export class Call {
     if (this.state === 'ringing') this.finish('missed');
   }
 
-  onSelectAnswer(event: SelectAnswerEvent): void {
-    if (this.direction !== 'incoming' || this.#over()) return;
+  onSelectAnswer(sender: Party, event: SelectAnswerEvent): void {
+    if (this.direction !== 'incoming' || this.#over() || !this.#isPeer(sender)) return;
     if (event.selectedPartyId !== this.partyId) this.finish('answered-elsewhere');
+  }
+
+  /** The caller (for an incoming call) or the chosen callee party (for an outgoing one). */
+  #isPeer(sender: Party): boolean {
+    return this.#peer !== null && sender.userId === this.#peer.userId && sender.partyId === this.#peer.partyId;
   }
 
   /** Another device of ours answered or declined this call. */
@@ -594,7 +600,7 @@ export class Call {
       this.#ctx.earlyCandidates.add({ roomId: this.roomId, callId: this.callId }, sender, candidates);
       return;
     }
-    if (sender.userId !== this.#peer.userId || sender.partyId !== this.#peer.partyId) return;
+    if (!this.#isPeer(sender)) return;
     if (this.#pc === null) {
       this.#ctx.earlyCandidates.add({ roomId: this.roomId, callId: this.callId }, sender, candidates);
       return;
@@ -606,13 +612,12 @@ export class Call {
     if (this.#over()) return;
     if (this.direction === 'incoming' && this.state === 'ringing') {
       // The caller gave up (or its invite timed out) before anyone answered.
-      if (sender.userId === this.peerUserId) this.finish('missed');
+      if (this.#isPeer(sender)) this.finish('missed');
       return;
     }
-    if (this.#peer !== null && (sender.userId !== this.#peer.userId || sender.partyId !== this.#peer.partyId)) {
-      return; // a callee device we did not choose
-    }
+    if (this.#peer !== null && !this.#isPeer(sender)) return; // not the party this call is with
     if (this.#peer === null && this.direction === 'outgoing') {
+      if (sender.userId !== this.peerUserId) return;
       // A callee device hung up before answering: a version-0 decline, or busy.
       this.remoteHangupReason = event.reason;
       this.finish(event.reason === 'user_busy' ? 'busy' : 'remote-declined');
@@ -715,7 +720,7 @@ export class Call {
   }
 
   onStreamMetadataChanged(sender: Party, streams: StreamMetadataMap): void {
-    if (this.#peer === null || sender.userId !== this.#peer.userId || sender.partyId !== this.#peer.partyId) return;
+    if (!this.#isPeer(sender)) return;
     this.#applyRemoteMetadata(streams);
     this.#ctx.changed(this);
   }

@@ -163,6 +163,13 @@ export class CallEngine {
 
   /** Calls the other member of a direct room. Returns the call ID. */
   place(roomId: string, options: { video: boolean }): string {
+    // Calling someone whose call to us is ringing here means picking it up: glare avoided.
+    const ringingHere = this.#calls.find((call) => call.roomId === roomId && call.state === 'ringing');
+    if (ringingHere !== undefined) {
+      ringingHere.answeredByGlare = true;
+      void this.answer(ringingHere.callId, options);
+      return ringingHere.callId;
+    }
     const busy = this.#calls.find((call) => !call.isEnded && call.state !== 'ringing');
     if (busy !== undefined) throw new Error('Already in a call: hang up first.');
     const room = this.#signalling.room(roomId);
@@ -308,7 +315,7 @@ export class CallEngine {
         else if (fromOurOtherDevice) call.handledElsewhere();
         return;
       case 'm.call.select_answer':
-        call?.onSelectAnswer(event);
+        call?.onSelectAnswer(sender, event);
         return;
       case 'm.call.reject':
         if (call === undefined) return;
@@ -343,6 +350,11 @@ export class CallEngine {
       msSinceArrival,
       syncedSinceStartup: this.#live,
     });
+    if (decision.ring && room?.peerUserId !== entry.sender && entry.sender !== this.#own.userId) {
+      // Only the room's other member calls us there; anyone else's invite is noise.
+      this.#log.info('invite ignored', { callId: invite.callId, reason: 'sender-not-the-peer' });
+      return;
+    }
     if (!decision.ring) {
       if (decision.reason === 'awaiting-sync') {
         this.#deferred.push({ entry, raw });
