@@ -853,6 +853,42 @@ export class Call {
     return true;
   }
 
+  /**
+   * Puts a new microphone or camera track in place of the current one, without
+   * renegotiation (replaceTrack): a device picked mid-call, or one unplugged.
+   */
+  async replaceDevice(kind: 'audio' | 'video'): Promise<boolean> {
+    const pc = this.#pc;
+    const stream = this.#localStream;
+    if (pc === null || stream === null || this.#over()) return false;
+    const old = kind === 'audio' ? stream.getAudioTracks()[0] : stream.getVideoTracks()[0];
+    if (old === undefined) return false;
+    let track: MediaStreamTrack | undefined;
+    try {
+      const fresh = await this.#ctx.media.userMedia({ audio: kind === 'audio', video: kind === 'video' });
+      track = kind === 'audio' ? fresh.getAudioTracks()[0] : fresh.getVideoTracks()[0];
+    } catch (error) {
+      this.#ctx.log.warn('could not open the new device', { callId: this.callId, kind, error: String(error) });
+      return false;
+    }
+    if (track === undefined || this.#over()) return false;
+    track.enabled = old.enabled;
+    const sender = pc.getSenders().find((s) => s.track === old);
+    await sender?.replaceTrack(track);
+    stream.removeTrack(old);
+    old.stop();
+    stream.addTrack(track);
+    this.#ctx.changed(this);
+    return true;
+  }
+
+  /** The microphone or camera track has ended (device unplugged). */
+  endedTracks(): ('audio' | 'video')[] {
+    return (this.#localStream?.getTracks() ?? [])
+      .filter((t) => t.readyState === 'ended')
+      .map((t) => (t.kind === 'audio' ? 'audio' : 'video'));
+  }
+
   /** Sends DTMF digits in the audio (RFC 4733), for calls a bridge carries to a phone network. */
   sendDigits(digits: string): boolean {
     const sender = this.#pc?.getSenders().find((s) => s.track?.kind === 'audio');

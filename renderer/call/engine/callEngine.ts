@@ -17,6 +17,7 @@ import {
   type Party,
   type TimelineCallEvent,
 } from '../protocol/index.js';
+import { summariseQuality, type CallQuality, type StatsEntry } from '../callQuality.js';
 import { Call, type CallContext } from './call.js';
 import {
   browserClock,
@@ -76,6 +77,7 @@ export class CallEngine {
   /** Invites from the start-up cache, re-examined after the first live sync. */
   #deferred: { entry: TimelineCallEvent<InviteEvent>; raw: IncomingCallEvent }[] = [];
   #live = false;
+  readonly #lastStats = new Map<string, StatsEntry[]>();
   #queue: Promise<void> = Promise.resolve();
 
   constructor(options: CallEngineOptions) {
@@ -223,6 +225,32 @@ export class CallEngine {
 
   sendDigits(callId: string, digits: string): boolean {
     return this.#get(callId)?.sendDigits(digits) ?? false;
+  }
+
+  /** Switches the live call to the newly chosen microphone or camera. */
+  async switchDevice(kind: 'audio' | 'video'): Promise<void> {
+    for (const call of this.#calls) {
+      if (!call.isEnded && call.state !== 'ringing') await call.replaceDevice(kind);
+    }
+  }
+
+  /** navigator.mediaDevices' devicechange: a device in use was unplugged → take the default. */
+  async devicesChanged(): Promise<void> {
+    for (const call of this.#calls) {
+      if (call.isEnded || call.state === 'ringing') continue;
+      for (const kind of new Set(call.endedTracks())) await call.replaceDevice(kind);
+    }
+  }
+
+  /** Call quality from getStats, compared with the previous reading for this call. */
+  async quality(callId: string): Promise<CallQuality | null> {
+    const pc = this.peerConnection(callId);
+    if (pc === null) return null;
+    const entries: StatsEntry[] = [];
+    (await pc.getStats()).forEach((entry: StatsEntry) => entries.push(entry));
+    const previous = this.#lastStats.get(callId) ?? null;
+    this.#lastStats.set(callId, entries);
+    return summariseQuality(previous, entries);
   }
 
   /** Only for tests and the harness: the call's peer connection. */

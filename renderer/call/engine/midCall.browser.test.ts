@@ -98,6 +98,30 @@ describe('mid-call changes with a version-1 peer (spec: m.call.negotiate, perfec
     expect(view(bob, callId).state).toBe('connected');
   });
 
+  it('switches to another microphone mid-call without renegotiating, and reports call quality', async () => {
+    const { alice, bob, callId } = await connectedCall(false);
+    const before = alice.engine
+      .peerConnection(callId)!
+      .getSenders()
+      .find((s) => s.track?.kind === 'audio')!.track;
+    await alice.engine.switchDevice('audio');
+    const after = alice.engine
+      .peerConnection(callId)!
+      .getSenders()
+      .find((s) => s.track?.kind === 'audio')!.track;
+    expect(after).not.toBe(before);
+    expect(before?.readyState).toBe('ended');
+    expect(alice.device.sent.some((e) => e.type === 'm.call.negotiate')).toBe(false);
+    await mediaFlows(bob.engine, callId, ['audio']);
+
+    await alice.engine.quality(callId);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const quality = await alice.engine.quality(callId);
+    expect(quality).toMatchObject({ grade: 'good', lossPercent: 0 });
+    expect(quality!.roundTripMs).toBeGreaterThanOrEqual(0);
+    expect(quality!.inboundKbps).toBeGreaterThan(0);
+  });
+
   it('sends DTMF digits in the audio (RFC 4733)', async () => {
     const { alice, callId } = await connectedCall(false);
     const sender = alice.engine

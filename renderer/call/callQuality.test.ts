@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import { summariseQuality, type StatsEntry } from './callQuality.js';
+
+const pair = (rtt: number): StatsEntry => ({
+  type: 'candidate-pair',
+  state: 'succeeded',
+  nominated: true,
+  currentRoundTripTime: rtt,
+});
+const inbound = (at: number, received: number, lost: number, bytes: number, jitter = 0.01): StatsEntry => ({
+  type: 'inbound-rtp',
+  kind: 'audio',
+  timestamp: at,
+  packetsReceived: received,
+  packetsLost: lost,
+  bytesReceived: bytes,
+  jitter,
+});
+
+describe('summariseQuality', () => {
+  it('reports round trip, loss, jitter and bitrate between two readings, graded good', () => {
+    const q = summariseQuality(
+      [pair(0.03), inbound(0, 1000, 0, 100_000)],
+      [pair(0.04), inbound(1000, 1050, 0, 104_000)],
+    );
+    expect(q).toEqual({
+      roundTripMs: 40,
+      lossPercent: 0,
+      jitterMs: 10,
+      inboundKbps: 32,
+      outboundKbps: 0,
+      grade: 'good',
+    });
+  });
+
+  it('grades heavy loss or a long round trip as poor, moderate as fair', () => {
+    expect(summariseQuality([inbound(0, 100, 0, 0)], [pair(0.05), inbound(1000, 190, 10, 0)]).grade).toBe('poor');
+    expect(summariseQuality(null, [pair(0.25), inbound(0, 1, 0, 0)]).grade).toBe('fair');
+  });
+
+  it('says unknown before there is anything to judge', () => {
+    expect(summariseQuality(null, []).grade).toBe('unknown');
+  });
+});

@@ -1,0 +1,81 @@
+/**
+ * A small summary of how a call is going, from two getStats() readings: round trip, loss,
+ * jitter and bitrate, and a grade the window can show as bars.
+ */
+export interface StatsEntry {
+  type: string;
+  kind?: string;
+  timestamp?: number;
+  state?: string;
+  nominated?: boolean;
+  currentRoundTripTime?: number;
+  packetsReceived?: number;
+  packetsLost?: number;
+  jitter?: number;
+  bytesReceived?: number;
+  bytesSent?: number;
+}
+
+export interface CallQuality {
+  roundTripMs: number | null;
+  /** Share of inbound packets lost since the previous reading, in percent. */
+  lossPercent: number | null;
+  jitterMs: number | null;
+  inboundKbps: number | null;
+  outboundKbps: number | null;
+  grade: 'good' | 'fair' | 'poor' | 'unknown';
+}
+
+interface Totals {
+  at: number;
+  received: number;
+  lost: number;
+  bytesIn: number;
+  bytesOut: number;
+}
+
+export function totals(entries: readonly StatsEntry[]): Totals {
+  const sum = { at: 0, received: 0, lost: 0, bytesIn: 0, bytesOut: 0 };
+  for (const entry of entries) {
+    sum.at = Math.max(sum.at, entry.timestamp ?? 0);
+    if (entry.type === 'inbound-rtp') {
+      sum.received += entry.packetsReceived ?? 0;
+      sum.lost += Math.max(0, entry.packetsLost ?? 0);
+      sum.bytesIn += entry.bytesReceived ?? 0;
+    } else if (entry.type === 'outbound-rtp') {
+      sum.bytesOut += entry.bytesSent ?? 0;
+    }
+  }
+  return sum;
+}
+
+export function summariseQuality(previous: readonly StatsEntry[] | null, current: readonly StatsEntry[]): CallQuality {
+  const pair = current.find((e) => e.type === 'candidate-pair' && e.state === 'succeeded' && e.nominated === true);
+  const roundTripMs = pair?.currentRoundTripTime === undefined ? null : Math.round(pair.currentRoundTripTime * 1000);
+  const audio = current.find((e) => e.type === 'inbound-rtp' && e.kind === 'audio');
+  const jitterMs = audio?.jitter === undefined ? null : Math.round(audio.jitter * 1000);
+
+  let lossPercent: number | null = null;
+  let inboundKbps: number | null = null;
+  let outboundKbps: number | null = null;
+  if (previous !== null) {
+    const before = totals(previous);
+    const now = totals(current);
+    const packets = now.received - before.received + (now.lost - before.lost);
+    if (packets > 0) lossPercent = Math.round(((now.lost - before.lost) / packets) * 1000) / 10;
+    const seconds = (now.at - before.at) / 1000;
+    if (seconds > 0) {
+      inboundKbps = Math.round(((now.bytesIn - before.bytesIn) * 8) / 1000 / seconds);
+      outboundKbps = Math.round(((now.bytesOut - before.bytesOut) * 8) / 1000 / seconds);
+    }
+  }
+
+  let grade: CallQuality['grade'] = 'unknown';
+  if (roundTripMs !== null || lossPercent !== null) {
+    const rtt = roundTripMs ?? 0;
+    const loss = lossPercent ?? 0;
+    const jitter = jitterMs ?? 0;
+    grade = rtt > 400 || loss > 5 || jitter > 60 ? 'poor' : rtt > 200 || loss > 1.5 || jitter > 30 ? 'fair' : 'good';
+  }
+  return { roundTripMs, lossPercent, jitterMs, inboundKbps, outboundKbps, grade };
+}
