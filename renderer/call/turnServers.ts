@@ -57,7 +57,6 @@ export function createTurnServerSource(options: {
   let expires: number | null = null;
   let cancelTimer: (() => void) | null = null;
   let stopped = false;
-  let first: Promise<void>;
 
   const schedule = (ms: number): void => {
     cancelTimer?.();
@@ -92,7 +91,7 @@ export function createTurnServerSource(options: {
     }
   };
 
-  first = refresh();
+  const first = refresh();
 
   return {
     current: () => (expires !== null && expires <= options.clock.now() ? [] : servers),
