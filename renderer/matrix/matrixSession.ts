@@ -7,6 +7,7 @@ import {
   KnownMembership,
   Preset,
   RoomEvent,
+  RoomMemberEvent,
   type MatrixClient,
   type MatrixEvent,
   type Room,
@@ -64,6 +65,7 @@ export class MatrixSession {
   readonly #connectionListeners = new Set<(state: ConnectionState) => void>();
   readonly #contactListeners = new Set<(contacts: Contact[]) => void>();
   readonly #callListeners = new Set<CallBatchListener>();
+  readonly #leaveListeners = new Set<(roomId: string, userId: string) => void>();
   #pending: MatrixEvent[] = [];
   #batchChain: Promise<void> = Promise.resolve();
   #liveSyncSeen = false;
@@ -120,6 +122,11 @@ export class MatrixSession {
       if (isCallEventType(type) || type === 'm.room.encrypted') this.#pending.push(event);
     });
     client.on(RoomEvent.MyMembership, () => this.#emitContacts());
+    client.on(RoomMemberEvent.Membership, (_event, member, oldMembership) => {
+      if (member.membership === KnownMembership.Leave && oldMembership !== KnownMembership.Leave) {
+        for (const listener of this.#leaveListeners) listener(member.roomId, member.userId);
+      }
+    });
     client.on(ClientEvent.AccountData, (event) => {
       if (event.getType() === EventType.Direct) this.#emitContacts();
     });
@@ -175,6 +182,12 @@ export class MatrixSession {
     return () => this.#callListeners.delete(listener);
   }
 
+  /** Someone left a room (the engine treats the peer leaving as a hang-up). */
+  onMemberLeft(listener: (roomId: string, userId: string) => void): () => void {
+    this.#leaveListeners.add(listener);
+    return () => this.#leaveListeners.delete(listener);
+  }
+
   onContacts(listener: (contacts: Contact[]) => void): () => void {
     this.#contactListeners.add(listener);
     return () => this.#contactListeners.delete(listener);
@@ -204,6 +217,15 @@ export class MatrixSession {
       joinRule: room.getJoinRule() ?? null,
       lastActiveTs: room.getLastActiveTimestamp(),
     };
+  }
+
+  /** A person's display name as the rooms know it, or their user ID. */
+  displayName(userId: string): string {
+    for (const room of this.client.getRooms()) {
+      const member = room.getMember(userId);
+      if (member?.rawDisplayName) return member.rawDisplayName;
+    }
+    return this.client.getUser(userId)?.displayName ?? userId;
   }
 
   contacts(): Contact[] {

@@ -2,12 +2,16 @@ import type { AccountState, RequestPayload, SignInFailureKind, SwitchboardApi } 
 import type { ConnectionState } from '../matrix/connectionState.js';
 import type { Contact } from '../matrix/contacts.js';
 import type { MatrixSession } from '../matrix/matrixSession.js';
+import type { CallStore } from './callStore.svelte.js';
 
 /** What the account store needs of a Matrix session; MatrixSession provides it. */
 export type SessionLike = Pick<
   MatrixSession,
   'session' | 'onConnection' | 'onContacts' | 'contacts' | 'connection' | 'directRoomWith' | 'stop'
->;
+> & {
+  /** The session's calls, when the call engine runs for it. */
+  readonly calls?: CallStore;
+};
 
 export interface AccountStoreDeps {
   bridge: SwitchboardApi;
@@ -25,6 +29,8 @@ export class AccountStore {
   contacts = $state<Contact[]>([]);
   signInBusy = $state(false);
   signInError = $state<{ kind: SignInFailureKind | 'session-failed'; message: string } | null>(null);
+  /** The running session's calls (null while signed out). */
+  calls = $state.raw<CallStore | null>(null);
   /** The running Matrix session (not reactive: components read the fields above). */
   session: SessionLike | null = null;
 
@@ -60,6 +66,7 @@ export class AccountStore {
       try {
         const session = await this.#deps.startSession(state.session);
         this.session = session;
+        this.calls = session.calls ?? null;
         this.#unsubscribers = [
           session.onConnection((connection) => (this.connection = connection)),
           session.onContacts((contacts) => (this.contacts = contacts)),
@@ -84,6 +91,7 @@ export class AccountStore {
     for (const unsubscribe of this.#unsubscribers.splice(0)) unsubscribe();
     this.session?.stop();
     this.session = null;
+    this.calls = null;
   }
 
   async signIn(form: RequestPayload<'account.signIn'>): Promise<boolean> {
