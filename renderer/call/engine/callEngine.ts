@@ -69,7 +69,7 @@ export class CallEngine {
   readonly #log: EngineLog;
   readonly #clock: Clock;
   readonly #own: OwnParty;
-  readonly #ctx: CallContext;
+  readonly #ctx: CallContext & { inviteLifetimeMs: number };
   readonly #early: EarlyCandidateBuffer = createEarlyCandidateBuffer();
   readonly #calls: Call[] = [];
   readonly #listeners = new Set<(calls: readonly CallView[]) => void>();
@@ -101,6 +101,11 @@ export class CallEngine {
       changed: () => this.#emit(),
       ended: (call) => this.#onEnded(call),
     };
+  }
+
+  /** How long our next invites ring (the spec recommends at least 90 s). */
+  setInviteLifetime(ms: number): void {
+    this.#ctx.inviteLifetimeMs = Math.max(10_000, Math.min(ms, 300_000));
   }
 
   get partyId(): string {

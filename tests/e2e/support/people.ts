@@ -57,11 +57,13 @@ export async function directRoom(synapse: SynapseInfo, from: Person, to: Person)
     `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
     {},
   );
-  await from.page.waitForFunction(
-    `window.__switchboard.account.contacts.some((c) => c.roomId === ${JSON.stringify(roomId)} && !c.pending)`,
-    undefined,
-    { timeout: 20_000 },
-  );
+  // Polled with evaluate: waitForFunction compiles strings with eval, which the CSP forbids.
+  const joined = `window.__switchboard.account.contacts.some((c) => c.roomId === ${JSON.stringify(roomId)} && !c.pending)`;
+  const deadline = Date.now() + 20_000;
+  while (!(await from.page.evaluate(joined))) {
+    if (Date.now() > deadline) throw new Error(`${to.user.userId} never showed as joined in ${roomId}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
   return roomId;
 }
 
