@@ -24,6 +24,7 @@ const account = new AccountStore({
       session: session.session,
       calls: calls.store,
       engine: calls.engine,
+      turn: calls.turn,
       matrix: session,
       onConnection: (listener) => session.onConnection(listener),
       onContacts: (listener) => session.onContacts(listener),

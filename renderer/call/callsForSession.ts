@@ -10,10 +10,11 @@ import { browserClock } from './engine/types.js';
 import { fetchTurnServers, matrixSignalling } from './matrixSignalling.js';
 import type { MediaPreferences } from './mediaSettings.js';
 import { createMediaAcquirer } from './mediaSettings.js';
-import { createTurnServerSource } from './turnServers.js';
+import { createTurnServerSource, type TurnServerSource } from './turnServers.js';
 
 export interface SessionCalls {
   engine: CallEngine;
+  turn: TurnServerSource;
   store: CallStore;
   stop(): void;
 }
@@ -45,6 +46,7 @@ export function startCalls(options: {
   navigator.mediaDevices?.addEventListener('devicechange', onDeviceChange);
   return {
     engine,
+    turn,
     store,
     stop() {
       for (const unsubscribe of unsubscribers) unsubscribe();

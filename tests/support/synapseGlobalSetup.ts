@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { startCoturn, type Coturn } from './coturn.js';
 import { disposeSynapseDir, startSynapse, type SynapseInfo } from './synapse.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     synapse: SynapseInfo;
+    /** The e2e lane's relay: coturn, whose credentials Synapse hands out. */
+    turn: { uris: string[]; lifetimeSeconds: number } | null;
   }
 }
 
@@ -14,7 +17,17 @@ export const FAILURE_MARKER = 'TESTS-FAILED';
 
 /** One Synapse per lane that needs it, shared by the lane's files and stopped at the end. */
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
-  const synapse = await startSynapse({ log: (line) => console.log(line) });
+  // The e2e lane has a TURN relay too; Synapse hands out its credentials (short-lived, so
+  // refreshing them is exercised).
+  const turnLifetimeSeconds = 70;
+  const coturn: Coturn | null = project.name === 'e2e' ? await startCoturn() : null;
+  const synapse = await startSynapse({
+    log: (line) => console.log(line),
+    config:
+      coturn === null
+        ? {}
+        : { turn_uris: coturn.uris, turn_shared_secret: coturn.secret, turn_user_lifetime: `${turnLifetimeSeconds}s` },
+  });
   const info: SynapseInfo = {
     baseUrl: synapse.baseUrl,
     serverName: synapse.serverName,
@@ -23,8 +36,10 @@ export default async function setup(project: TestProject): Promise<() => Promise
     logPath: synapse.logPath,
   };
   project.provide('synapse', info);
+  project.provide('turn', coturn === null ? null : { uris: coturn.uris, lifetimeSeconds: turnLifetimeSeconds });
   return async () => {
     await synapse.stop();
+    await coturn?.stop();
     const failed = existsSync(path.join(synapse.dir, FAILURE_MARKER));
     const keepAt = failed ? path.resolve('test-results', `synapse-${project.name}-${Date.now()}.log`) : null;
     await disposeSynapseDir(info, keepAt);

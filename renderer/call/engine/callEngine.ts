@@ -69,7 +69,7 @@ export class CallEngine {
   readonly #log: EngineLog;
   readonly #clock: Clock;
   readonly #own: OwnParty;
-  readonly #ctx: CallContext & { inviteLifetimeMs: number };
+  readonly #ctx: CallContext & { inviteLifetimeMs: number; iceTransportPolicy: RTCIceTransportPolicy };
   readonly #early: EarlyCandidateBuffer = createEarlyCandidateBuffer();
   readonly #calls: Call[] = [];
   readonly #listeners = new Set<(calls: readonly CallView[]) => void>();
@@ -101,6 +101,11 @@ export class CallEngine {
       changed: () => this.#emit(),
       ended: (call) => this.#onEnded(call),
     };
+  }
+
+  /** Relay-only calls (through TURN): hides this device's addresses from the peer. */
+  setRelayOnly(on: boolean): void {
+    this.#ctx.iceTransportPolicy = on ? 'relay' : 'all';
   }
 
   /** How long our next invites ring (the spec recommends at least 90 s). */
