@@ -74,9 +74,11 @@ async function main(): Promise<void> {
     step('starting a local Synapse (the first run installs it into ~/.cache/switchboard)…');
     synapse = await startSynapse({ log: step });
     const suffix = randomUUID().slice(0, 4);
+    const alice = await registerUser(synapse, `alice-${suffix}`, 'alice-demo', { displayName: 'Alice' });
+    const bob = await registerUser(synapse, `bob-${suffix}`, 'bob-demo', { displayName: 'Bob' });
     const people = [
-      { name: 'Alice', user: await registerUser(synapse, `alice-${suffix}`, 'alice-demo', { displayName: 'Alice' }) },
-      { name: 'Bob', user: await registerUser(synapse, `bob-${suffix}`, 'bob-demo', { displayName: 'Bob' }) },
+      { name: 'Alice', user: alice },
+      { name: 'Bob', user: bob },
     ];
     step(`accounts: ${people.map((p) => `${p.user.userId} (password ${p.user.password})`).join(', ')}`);
 
@@ -98,11 +100,11 @@ async function main(): Promise<void> {
     }
     const [alicePage, bobPage] = pages as [(typeof pages)[0], (typeof pages)[0]];
     const roomId = (await alicePage.evaluate(
-      `window.__switchboard.account.session.directRoomWith(${JSON.stringify(people[1]!.user.userId)})`,
+      `window.__switchboard.account.session.directRoomWith(${JSON.stringify(bob.userId)})`,
     )) as string;
     await matrixRequest(
       synapse.baseUrl,
-      people[1]!.user.accessToken,
+      bob.accessToken,
       'POST',
       `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
       {},
