@@ -10,7 +10,7 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'node22',
     rollupOptions: {
-      input: { demo: 'scripts/demo.ts' },
+      input: { demo: 'scripts/demo.ts', bench: 'scripts/bench.ts' },
       external: [/^[^./]/, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js' },
     },

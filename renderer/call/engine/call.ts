@@ -82,6 +82,8 @@ export class Call {
   localHold = false;
   /** Events this call sent (for the benchmark and tests). */
   eventsSent = 0;
+  /** Clock readings of the moments the benchmark measures between. */
+  readonly timings: { inviteSentAt?: number; ringAt?: number; answerPressedAt?: number } = {};
 
   #ctx: CallContext;
   #pc: RTCPeerConnection | null = null;
@@ -151,6 +153,7 @@ export class Call {
     call.#peerSendsMetadata = init.invite.streams !== null;
     call.#remotePurposes = streamsOf(init.invite.streams);
     call.ringExpiresAt = init.expiresAt;
+    call.timings.ringAt = ctx.clock.now();
     call.#timer(() => call.#inviteExpired(), Math.max(0, init.expiresAt - ctx.clock.now()));
     return call;
   }
@@ -462,6 +465,7 @@ export class Call {
         this.finish('error');
         return;
       }
+      this.timings.inviteSentAt = this.#ctx.clock.now();
       const lifetime = invite.content.lifetime;
       this.#timer(() => {
         if (this.state === 'invite-sent') void this.#hangUpWith('invite_timeout', 'no-answer');
@@ -525,6 +529,7 @@ export class Call {
 
   async answer(options: { video: boolean; stream?: MediaStream }): Promise<void> {
     if (this.direction !== 'incoming' || this.state !== 'ringing' || this.#invite === null) return;
+    this.timings.answerPressedAt = this.#ctx.clock.now();
     this.#set('answering');
     const invite = this.#invite;
     try {

@@ -268,6 +268,11 @@ export class CallEngine {
     return this.#calls.find((call) => call.callId === callId)?.peerConnection ?? null;
   }
 
+  /** When the call's invite was sent, it rang, and it was answered (benchmark). */
+  timings(callId: string): Call['timings'] | null {
+    return this.#calls.find((call) => call.callId === callId)?.timings ?? null;
+  }
+
   /** Events each call sent (benchmark). */
   eventsSent(callId: string): number {
     return this.#calls.find((call) => call.callId === callId)?.eventsSent ?? 0;

@@ -1,0 +1,82 @@
+/**
+ * `npm run bench`: call-setup figures for Switchboard ↔ Switchboard beside matrix-js-sdk's
+ * MatrixCall ↔ MatrixCall, in the same run on the same Synapse. Figures, never pass/fail.
+ * Writes bench/results.json and prints the ratios.
+ */
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { build } from 'vite';
+import { chromiumArgs, chromiumExecutablePath } from '../tests/support/chromium.js';
+import { startSynapse } from '../tests/support/synapse.js';
+import { summary } from './bench/stats.js';
+import { benchSwitchboardCalls } from './bench/switchboardCalls.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const callsArg = process.argv.find((arg) => arg.startsWith('--calls='));
+const calls = callsArg === undefined ? 20 : Math.max(1, Math.min(200, Number(callsArg.slice('--calls='.length)) || 20));
+const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
+
+async function buildWindow(outDir: string): Promise<void> {
+  await build({
+    configFile: path.join(root, 'vite.renderer.config.ts'),
+    root: path.join(root, 'renderer'),
+    logLevel: 'warn',
+    build: { outDir, emptyOutDir: true },
+  });
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'warn',
+    build: {
+      outDir: path.join(outDir, '__harness'),
+      emptyOutDir: true,
+      lib: {
+        entry: path.join(root, 'tests/e2e/harness/harnessPreload.ts'),
+        formats: ['iife'],
+        name: 'harnessPreload',
+        fileName: () => 'preload.js',
+      },
+    },
+  });
+}
+
+async function main(): Promise<void> {
+  const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
+  await buildWindow(rendererDir);
+  const synapse = await startSynapse({ log });
+  const browser = await chromium.launch({
+    executablePath: chromiumExecutablePath,
+    args: [...chromiumArgs],
+    headless: true,
+  });
+  try {
+    log(`${calls} calls each, Synapse ${synapse.baseUrl}`);
+    const switchboard = await benchSwitchboardCalls({ synapse, browser, rendererDir, calls, log });
+    const results = {
+      calls,
+      ringMs: {
+        switchboard: summary(switchboard.map((s) => s.ringMs)),
+        homeserverDelivery: summary(switchboard.map((s) => s.deliveryMs)),
+      },
+      setupMs: { switchboard: summary(switchboard.map((s) => s.setupMs)) },
+      eventsPerCall: { switchboard: summary(switchboard.map((s) => s.events)) },
+    };
+    await mkdir(path.join(root, 'bench'), { recursive: true });
+    await writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
+    log(JSON.stringify(results));
+  } finally {
+    await browser.close();
+    await synapse.stop();
+    await rm(rendererDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
