@@ -95,10 +95,10 @@ describe('the account in the harness: sign-in, the token stays in main, encrypte
   async function sendInviteAndAwaitOnBob(callId: string) {
     await bob.page.evaluate(`(() => {
       window.__received = [];
-      window.__switchboard.account.session.onCallEvents((batch) => window.__received.push(...batch));
+      window.__switchboard.account.session.matrix.onCallEvents((batch) => window.__received.push(...batch));
     })()`);
     await alice.page.evaluate(
-      `window.__switchboard.account.session.sendCallEvent(${JSON.stringify(roomId)}, 'm.call.invite', {
+      `window.__switchboard.account.session.matrix.sendCallEvent(${JSON.stringify(roomId)}, 'm.call.invite', {
         call_id: ${JSON.stringify(callId)}, party_id: 'ALICEDEV', version: '1', lifetime: 60000,
         offer: { type: 'offer', sdp: 'v=0\\r\\n' }
       })`,

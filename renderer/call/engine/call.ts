@@ -39,6 +39,8 @@ export interface CallContext {
   iceServers(): Promise<RTCIceServer[]>;
   readonly iceTransportPolicy: RTCIceTransportPolicy;
   readonly inviteLifetimeMs: number;
+  /** How long "connecting" may last before the call is given up as ice_failed. */
+  readonly connectTimeoutMs: number;
   send(roomId: string, event: OutgoingCallEvent): Promise<void>;
   changed(call: Call): void;
   ended(call: Call): void;
@@ -48,8 +50,6 @@ export interface CallContext {
 const MAX_ICE_RESTARTS = 2;
 /** How long a disconnected connection may stay so before ICE is restarted. */
 const DISCONNECTED_GRACE_MS = 3_000;
-/** How long "connecting" may last before the call is given up as ice_failed. */
-const CONNECT_TIMEOUT_MS = 30_000;
 
 function streamsOf(metadata: StreamMetadataMap | null): Map<string, 'm.usermedia' | 'm.screenshare'> {
   const purposes = new Map<string, 'm.usermedia' | 'm.screenshare'>();
@@ -339,7 +339,7 @@ export class Call {
     pc.onnegotiationneeded = () => void this.#negotiationNeeded();
     this.#timer(() => {
       if (this.state === 'connecting') void this.#hangUpWith('ice_failed', 'ice-failed');
-    }, CONNECT_TIMEOUT_MS);
+    }, this.#ctx.connectTimeoutMs);
     return pc;
   }
 

@@ -135,6 +135,49 @@ describe('a call between two engines (spec: invite, candidates, answer, select_a
     expect(bob.active()?.state).toBe('connected');
   });
 
+  it('media cannot connect: the call fails with ice_failed on both sides', async () => {
+    rig = new EngineRig();
+    // Relay-only with no TURN server: no candidate can ever pair.
+    const alice = rig.add(ALICE, 'ALICEDEV', { iceTransportPolicy: 'relay', connectTimeoutMs: 2_000 });
+    const bob = rig.add(BOB, 'BOBDEV', { iceTransportPolicy: 'relay', connectTimeoutMs: 2_000 });
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const callId = alice.engine.place(roomId, { video: false });
+    await ringing(bob);
+    await bob.engine.answer(callId, { video: false });
+    const endedAtAlice = await ended(alice, callId);
+    const endedAtBob = await ended(bob, callId);
+    expect([endedAtAlice.endReason, endedAtBob.endReason]).toEqual(['ice-failed', 'ice-failed']);
+    const hangups = [...alice.device.sent, ...bob.device.sent].filter((e) => e.type === 'm.call.hangup');
+    expect(hangups[0]?.content.reason).toBe('ice_failed');
+  });
+
+  it('the microphone cannot be opened: the caller sends nothing, the callee hangs up with user_media_failed', async () => {
+    rig = new EngineRig();
+    const refused = {
+      userMedia: () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError')),
+      displayMedia: () => Promise.reject(new DOMException('Permission denied', 'NotAllowedError')),
+    };
+    const alice = rig.add(ALICE, 'ALICEDEV', { media: refused });
+    const bob = rig.add(BOB, 'BOBDEV', { media: refused });
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const failedCall = alice.engine.place(roomId, { video: false });
+    expect((await ended(alice, failedCall)).endReason).toBe('media-failed');
+    expect(alice.device.sent).toEqual([]);
+
+    const carol = rig.add(CAROL, 'CAROLDEV');
+    const room2 = rig.relay.createRoom([CAROL, BOB]);
+    const callId = carol.engine.place(room2, { video: false });
+    await ringing(bob);
+    await bob.engine.answer(callId, { video: false });
+    expect((await ended(bob, callId)).endReason).toBe('media-failed');
+    expect(bob.device.sent.at(-1)).toMatchObject({ type: 'm.call.hangup', content: { reason: 'user_media_failed' } });
+    // Before any answer, a callee's hang-up reads as a decline; the reason says why.
+    expect(await ended(carol, callId)).toMatchObject({
+      endReason: 'remote-declined',
+      remoteHangupReason: 'user_media_failed',
+    });
+  });
+
   it('the peer leaves the room: the call ends as if they hung up', async () => {
     const { alice, bob, roomId, callId } = await connectedCall(false);
     rig.relay.leave(roomId, BOB);

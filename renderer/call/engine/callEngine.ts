@@ -54,6 +54,8 @@ export interface CallEngineOptions {
   partyId?: string;
   /** How long our invites ring (the spec recommends at least 90 s). */
   inviteLifetimeMs?: number;
+  /** How long a call may take to connect its media before it fails with ice_failed (30 s). */
+  connectTimeoutMs?: number;
 }
 
 /** Ended calls kept for the UI and for history. */
@@ -97,6 +99,7 @@ export class CallEngine {
       iceServers,
       iceTransportPolicy: options.iceTransportPolicy ?? 'all',
       inviteLifetimeMs: options.inviteLifetimeMs ?? INVITE_LIFETIME_MS,
+      connectTimeoutMs: options.connectTimeoutMs ?? 30_000,
       send: (roomId, event) => this.#send(roomId, event),
       changed: () => this.#emit(),
       ended: (call) => this.#onEnded(call),
