@@ -122,6 +122,21 @@ describe('Switchboard to Switchboard through Synapse, in an encrypted direct roo
     await endedWith(bob, callId, 'remote-hangup');
   });
 
+  it('screen sharing mid-call reaches the peer as a second video stream', async () => {
+    const callId = await place(alice, roomId, true);
+    await ringingAt(bob, callId);
+    await calls(bob, `answer(${JSON.stringify(callId)}, true)`);
+    await connected([alice, bob], callId);
+    // Chromium's fake-UI flag grants the screen picker; the shared surface is the headless screen.
+    expect(await engine(alice, `setScreenSharing(${JSON.stringify(callId)}, true)`)).toBe(true);
+    await expect.poll(() => engine(bob, `activeCalls()[0]?.remoteScreenSharing`), POLL).toBe(true);
+    await expect
+      .poll(() => engine(bob, `activeCalls()[0]?.remoteStreams.map((s) => s.purpose).sort().join()`), POLL)
+      .toBe('m.screenshare,m.usermedia');
+    await calls(alice, `hangUp(${JSON.stringify(callId)})`);
+    await endedWith(bob, callId, 'remote-hangup');
+  });
+
   it('glare, 30 randomised trials: exactly one connected call each time, media both ways', async () => {
     for (let trial = 0; trial < 30; trial++) {
       const gap = Math.floor(Math.random() * 1000);
