@@ -60,7 +60,11 @@ export default defineConfig({
           name: 'e2e',
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
-          globalSetup: ['tests/support/synapseGlobalSetup.ts', 'tests/e2e/buildRenderer.globalSetup.ts'],
+          globalSetup: [
+            'tests/support/synapseGlobalSetup.ts',
+            'tests/e2e/buildRenderer.globalSetup.ts',
+            'tests/peers/peers.globalSetup.ts',
+          ],
           setupFiles: ['tests/support/markSynapseFailures.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
