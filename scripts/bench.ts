@@ -10,8 +10,9 @@ import { chromium } from 'playwright-core';
 import { build } from 'vite';
 import { chromiumArgs, chromiumExecutablePath } from '../tests/support/chromium.js';
 import { startSynapse } from '../tests/support/synapse.js';
-import { summary } from './bench/stats.js';
-import { benchSwitchboardCalls } from './bench/switchboardCalls.js';
+import { matrixCallBaseline } from '../bench/matrixCallBaseline.js';
+import { summary } from '../bench/stats.js';
+import { benchSwitchboardCalls } from '../bench/switchboardCalls.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const callsArg = process.argv.find((arg) => arg.startsWith('--calls='));
@@ -54,14 +55,32 @@ async function main(): Promise<void> {
   try {
     log(`${calls} calls each, Synapse ${synapse.baseUrl}`);
     const switchboard = await benchSwitchboardCalls({ synapse, browser, rendererDir, calls, log });
+    const baseline = await matrixCallBaseline({ synapse, browser, calls, log });
+    const ratio = (ours: number, theirs: number) => Math.round((ours / theirs) * 100) / 100;
+    const ring = summary(switchboard.map((s) => s.ringMs));
+    const delivery = summary(switchboard.map((s) => s.deliveryMs));
+    const setup = summary(switchboard.map((s) => s.setupMs));
+    const events = summary(switchboard.map((s) => s.events));
     const results = {
       calls,
+      date: new Date().toISOString(),
       ringMs: {
-        switchboard: summary(switchboard.map((s) => s.ringMs)),
-        homeserverDelivery: summary(switchboard.map((s) => s.deliveryMs)),
+        switchboard: ring,
+        matrixCall: { p50: baseline.ringMs.p50, p95: baseline.ringMs.p95 },
+        homeserverDelivery: delivery,
       },
-      setupMs: { switchboard: summary(switchboard.map((s) => s.setupMs)) },
-      eventsPerCall: { switchboard: summary(switchboard.map((s) => s.events)) },
+      setupMs: { switchboard: setup, matrixCall: { p50: baseline.setupMs.p50, p95: baseline.setupMs.p95 } },
+      eventsPerCall: {
+        switchboard: events,
+        matrixCall: { p50: baseline.eventsPerCall.p50, p95: baseline.eventsPerCall.p95 },
+      },
+      ratios: {
+        setupP50: ratio(setup.p50, baseline.setupMs.p50),
+        setupP95: ratio(setup.p95, baseline.setupMs.p95),
+        ringP50: ratio(ring.p50, baseline.ringMs.p50),
+        ringP50OverDeliveryMs: ring.p50 - delivery.p50,
+      },
+      matrixCallFailures: baseline.failures,
     };
     await mkdir(path.join(root, 'bench'), { recursive: true });
     await writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

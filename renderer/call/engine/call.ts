@@ -83,7 +83,15 @@ export class Call {
   /** Events this call sent (for the benchmark and tests). */
   eventsSent = 0;
   /** Clock readings of the moments the benchmark measures between. */
-  readonly timings: { inviteSentAt?: number; ringAt?: number; answerPressedAt?: number } = {};
+  readonly timings: {
+    inviteSentAt?: number;
+    ringAt?: number;
+    answerPressedAt?: number;
+    answerSentAt?: number;
+    answerReceivedAt?: number;
+    mediaOpenAt?: number;
+    connectedAt?: number;
+  } = {};
 
   #ctx: CallContext;
   #pc: RTCPeerConnection | null = null;
@@ -103,6 +111,9 @@ export class Call {
   #iceRestarts = 0;
   #cancelTimers = new Set<() => void>();
   #cancelDisconnected: (() => void) | null = null;
+  #prepared: Promise<RTCPeerConnection | null> | null = null;
+  /** Answering with video whose camera is still opening; null once the tracks are in. */
+  #expectVideo: boolean | null = null;
 
   private constructor(
     ctx: CallContext,
@@ -244,7 +255,10 @@ export class Call {
   #set(state: CallState): void {
     if (this.#over() || this.state === state) return;
     this.state = state;
-    if (state === 'connected' && this.connectedAt === null) this.connectedAt = this.#ctx.clock.now();
+    if (state === 'connected' && this.connectedAt === null) {
+      this.connectedAt = this.#ctx.clock.now();
+      this.timings.connectedAt = this.connectedAt;
+    }
     this.#ctx.changed(this);
   }
 
@@ -276,7 +290,11 @@ export class Call {
       streams.set(this.#localStream.id, {
         purpose: 'm.usermedia',
         audioMuted: this.muted || this.localHold,
-        videoMuted: video.length === 0 || video.every((t) => !t.enabled || t.readyState !== 'live') || this.localHold,
+        // While the devices open, say what is about to be sent rather than "no video".
+        videoMuted:
+          (video.length === 0
+            ? this.#expectVideo !== true
+            : video.every((t) => !t.enabled || t.readyState !== 'live')) || this.localHold,
       });
     }
     if (this.#screenStream !== null) {
@@ -490,6 +508,7 @@ export class Call {
     if (this.direction !== 'outgoing' || this.#over()) return;
     if (this.#peer !== null) return; // an answer was already chosen; the others see select_answer
     if (this.state !== 'invite-sent' || sender !== this.peerUserId) return; // only the person we called answers
+    this.timings.answerReceivedAt = this.#ctx.clock.now();
     this.#peer = { userId: sender, partyId: event.partyId };
     this.#peerVersion = event.version;
     this.#peerSendsMetadata = event.streams !== null;
@@ -527,33 +546,69 @@ export class Call {
 
   // ——— incoming ———
 
+  /**
+   * While ringing, the peer connection is made and the offer applied, so answering costs
+   * no more than it must. Nothing is gathered or sent until the person answers (ICE starts
+   * with the local description), and no device is opened.
+   */
+  prepareWhileRinging(): void {
+    if (this.direction !== 'incoming' || this.#invite === null || this.#prepared !== null) return;
+    const offer = this.#invite.offer.sdp;
+    this.#prepared = (async () => {
+      const pc = await this.#createPeerConnection();
+      if (this.#over()) return null;
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      if (this.#peer !== null) {
+        await this.#applyRemoteCandidates(
+          this.#ctx.earlyCandidates.take({ roomId: this.roomId, callId: this.callId }, this.#peer),
+        );
+      }
+      await this.#drainCandidatesBeforeDescription();
+      return pc;
+    })().catch((error: unknown) => {
+      this.#ctx.log.warn('the offer could not be applied', { callId: this.callId, error: String(error) });
+      return null;
+    });
+  }
+
+  /**
+   * Answers. The answer goes out while the microphone (and camera) are still opening: the
+   * senders are set up without tracks and get them by replaceTrack, so ICE and DTLS run in
+   * parallel with the device, not after it.
+   */
   async answer(options: { video: boolean; stream?: MediaStream }): Promise<void> {
     if (this.direction !== 'incoming' || this.state !== 'ringing' || this.#invite === null) return;
     this.timings.answerPressedAt = this.#ctx.clock.now();
     this.#set('answering');
-    const invite = this.#invite;
-    try {
-      this.#localStream =
-        options.stream ?? (await this.#ctx.media.userMedia({ audio: true, video: options.video && this.videoOffered }));
-    } catch (error) {
-      this.#ctx.log.warn('could not open the microphone or camera', { callId: this.callId, error: String(error) });
-      await this.#hangUpWith('user_media_failed', 'media-failed');
+    const wantVideo = options.video && this.videoOffered;
+    const media = options.stream
+      ? Promise.resolve(options.stream)
+      : this.#ctx.media.userMedia({ audio: true, video: wantVideo });
+    media.catch(() => undefined); // handled below, after the answer is under way
+
+    this.prepareWhileRinging();
+    const pc = await this.#prepared;
+    if (pc === null || pc === undefined) {
+      void media.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined);
+      if (!this.#over()) await this.#hangUpWith('unknown_error', 'error');
       return;
     }
-    if (this.#over()) {
-      for (const track of this.#localStream.getTracks()) track.stop();
-      return;
-    }
-    const pc = await this.#createPeerConnection();
     if (this.#over()) return;
-    await pc.setRemoteDescription({ type: 'offer', sdp: invite.offer.sdp });
-    if (this.#peer !== null) {
-      const early = this.#ctx.earlyCandidates.take({ roomId: this.roomId, callId: this.callId }, this.#peer);
-      await this.#applyRemoteCandidates(early);
+
+    // One stream for what we send, announced in the SDP (msid) before its tracks exist.
+    const local = new MediaStream();
+    this.#localStream = local;
+    this.#expectVideo = wantVideo;
+    const senders = new Map<'audio' | 'video', RTCRtpSender>();
+    for (const transceiver of pc.getTransceivers()) {
+      const kind = transceiver.receiver.track.kind === 'video' ? 'video' : 'audio';
+      const send = !senders.has(kind) && (kind === 'audio' || wantVideo);
+      transceiver.direction = send ? 'sendrecv' : 'recvonly';
+      if (send) {
+        transceiver.sender.setStreams(local);
+        senders.set(kind, transceiver.sender);
+      }
     }
-    await this.#drainCandidatesBeforeDescription();
-    this.#addLocalTracks(pc, this.#localStream);
-    // Only send what the caller offered to receive: no video unless the offer had video.
     await pc.setLocalDescription(await pc.createAnswer());
     if (this.#over()) return;
     this.#set('connecting');
@@ -561,7 +616,34 @@ export class Call {
       const sdp = pc.localDescription?.sdp;
       if (sdp === undefined || this.#over()) return;
       await this.#send(buildAnswer({ ...this.#ids(), sdp, streams: this.#metadata() }));
+      this.timings.answerSentAt = this.#ctx.clock.now();
     });
+
+    let stream: MediaStream;
+    try {
+      stream = await media;
+    } catch (error) {
+      this.#ctx.log.warn('could not open the microphone or camera', { callId: this.callId, error: String(error) });
+      await this.#hangUpWith('user_media_failed', 'media-failed');
+      return;
+    }
+    if (this.#over()) {
+      for (const track of stream.getTracks()) track.stop();
+      return;
+    }
+    for (const track of stream.getTracks()) {
+      const sender = senders.get(track.kind === 'video' ? 'video' : 'audio');
+      if (sender === undefined) {
+        track.stop();
+        continue;
+      }
+      track.enabled = !(track.kind === 'audio' && this.muted);
+      local.addTrack(track);
+      await sender.replaceTrack(track);
+    }
+    this.#expectVideo = null;
+    this.timings.mediaOpenAt = this.#ctx.clock.now();
+    this.#ctx.changed(this);
   }
 
   /** Declines a ringing call (reject, or hang-up towards a version-0 caller). */

@@ -482,5 +482,6 @@ export class CallEngine {
       video: call.videoOffered,
       expiresAt: call.ringExpiresAt ?? this.#clock.now(),
     });
+    call.prepareWhileRinging();
   }
 }

@@ -6,10 +6,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Browser, Page } from 'playwright-core';
-import { startHarness, type Harness } from '../../tests/e2e/harness/harness.js';
-import { signInThroughWindow, waitUntilReady } from '../../tests/e2e/support/pages.js';
-import { matrixRequest } from '../../tests/support/matrixClientApi.js';
-import { registerUser, type SynapseInfo } from '../../tests/support/synapse.js';
+import { startHarness, type Harness } from '../tests/e2e/harness/harness.js';
+import { signInThroughWindow, waitUntilReady } from '../tests/e2e/support/pages.js';
+import { matrixRequest } from '../tests/support/matrixClientApi.js';
+import { registerUser, type SynapseInfo } from '../tests/support/synapse.js';
 
 export interface CallSample {
   ringMs: number;
@@ -169,10 +169,10 @@ export async function benchSwitchboardCalls(options: {
       const [aliceAt, bobAt] = await Promise.all([mediaAtAlice, mediaAtBob]);
       const sent = (await alicePage.evaluate(
         `window.__switchboard.account.session.engine.timings(${JSON.stringify(callId)})`,
-      )) as { inviteSentAt: number };
+      )) as { inviteSentAt: number; answerReceivedAt: number; connectedAt: number };
       const rang = (await bobPage.evaluate(
         `window.__switchboard.account.session.engine.timings(${JSON.stringify(callId)})`,
-      )) as { ringAt: number; answerPressedAt: number };
+      )) as { ringAt: number; answerPressedAt: number; answerSentAt: number; mediaOpenAt: number };
       await alicePage.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
       await until(
         'the hang-up at Bob',
@@ -200,6 +200,12 @@ export async function benchSwitchboardCalls(options: {
         events,
       };
       samples.push(sample);
+      const from = rang.answerPressedAt;
+      options.log(
+        `  after answer: answer sent +${rang.answerSentAt - from}, devices open +${rang.mediaOpenAt - from}, ` +
+          `caller has the answer +${sent.answerReceivedAt - from}, connected +${sent.connectedAt - from}, ` +
+          `audio at caller +${aliceAt - from}, at callee +${bobAt - from} ms`,
+      );
       options.log(
         `switchboard call ${i + 1}/${options.calls}: ring ${sample.ringMs} ms (homeserver delivery ${sample.deliveryMs} ms), setup ${sample.setupMs} ms, ${sample.events} events`,
       );
