@@ -255,6 +255,12 @@ export class Call {
   #set(state: CallState): void {
     if (this.#over() || this.state === state) return;
     this.state = state;
+    // Counted from the moment media starts connecting (not from a connection prepared while ringing).
+    if (state === 'connecting') {
+      this.#timer(() => {
+        if (this.state === 'connecting') void this.#hangUpWith('ice_failed', 'ice-failed');
+      }, this.#ctx.connectTimeoutMs);
+    }
     if (state === 'connected' && this.connectedAt === null) {
       this.connectedAt = this.#ctx.clock.now();
       this.timings.connectedAt = this.connectedAt;
@@ -355,9 +361,6 @@ export class Call {
     };
     pc.onconnectionstatechange = () => this.#connectionStateChanged();
     pc.onnegotiationneeded = () => void this.#negotiationNeeded();
-    this.#timer(() => {
-      if (this.state === 'connecting') void this.#hangUpWith('ice_failed', 'ice-failed');
-    }, this.#ctx.connectTimeoutMs);
     return pc;
   }
 
