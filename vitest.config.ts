@@ -31,6 +31,9 @@ export default defineConfig({
         plugins: [svelte()],
         test: {
           name: 'browser',
+          // Lanes that drive Chromium and Synapse run one after another: on two cores, running
+          // them side by side only turns timing into flakiness.
+          sequence: { groupOrder: 1 },
           include: ['renderer/**/*.browser.test.ts', 'tests/browser/**/*.test.ts'],
           testTimeout: 30_000,
           browser: {
@@ -47,6 +50,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 2 },
           environment: 'node',
           include: ['tests/integration/**/*.test.ts'],
           globalSetup: ['tests/support/synapseGlobalSetup.ts'],
@@ -58,6 +62,7 @@ export default defineConfig({
       {
         test: {
           name: 'e2e',
+          sequence: { groupOrder: 3 },
           environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
           globalSetup: [

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { createMainCore, type MainCoreDeps } from './core.js';
 import { createMemoryLogger } from './log.js';
+import { createFakeNotifications } from './shell/fakeNotifications.testing.js';
+import { createRecordingTray } from './shell/fakeShell.testing.js';
 
 function deps(identity: MainCoreDeps['identity']): MainCoreDeps {
   return {
@@ -42,5 +44,54 @@ describe('createMainCore', () => {
         body: null,
       }),
     ).rejects.toThrow('not signed in');
+  });
+});
+
+describe('createMainCore with the desktop shell', () => {
+  it('the ringing and settings channels reach the shell, and its events go out through emit', async () => {
+    const notifications = createFakeNotifications();
+    const tray = createRecordingTray();
+    const sent: { channel: string; payload: unknown }[] = [];
+    const core = createMainCore({
+      ...deps({ name: 'S', version: '1', platform: 'darwin' }),
+      emit: (channel, payload) => void sent.push({ channel, payload }),
+      shell: { createNotification: notifications.create, tray, trayIconPath: (state) => state },
+    });
+    await core.shell.ready;
+    expect(
+      await core.handlers['ring.start']({
+        callId: 'c1',
+        roomId: '!r:example.org',
+        caller: { userId: '@alice:example.org', displayName: 'Alice' },
+        video: false,
+        expiresAt: Date.now() + 60_000,
+      }),
+    ).toEqual({});
+    expect(notifications.onScreen().map((n) => n.options.title)).toEqual(['Alice is calling']);
+    notifications.onScreen()[0]?.press('Answer');
+    expect(await core.handlers['ring.stop']({ callId: 'c1', reason: 'answered' })).toEqual({});
+    expect(notifications.onScreen()).toEqual([]);
+    expect(await core.handlers['shell.settings.set']({ doNotDisturb: true })).toEqual({
+      settings: { doNotDisturb: true, startAtLogin: false },
+      problem: null,
+    });
+    expect(await core.handlers['shell.settings.get']({})).toEqual({ doNotDisturb: true, startAtLogin: false });
+    expect(await core.handlers['link.take']({})).toEqual({ link: null });
+    expect(sent.map((event) => event.channel)).toEqual([
+      'ring.sound',
+      'call.action',
+      'ring.sound',
+      'shell.settings.changed',
+    ]);
+    expect(sent[1]?.payload).toEqual({ kind: 'answer', callId: 'c1' });
+    // Signed out (as at start): the tray says so.
+    expect(tray.image()).toBe('signed-out');
+  });
+
+  it('runs without any shell adapters, as the tests above do', async () => {
+    const core = createMainCore(deps({ name: 'S', version: '1', platform: 'linux' }));
+    expect(await core.handlers['call.state']({ inCall: false })).toEqual({});
+    expect(await core.handlers['connection.state']({ connection: 'online' })).toEqual({});
+    core.shell.dispose();
   });
 });

@@ -4,8 +4,10 @@ import { AccountService } from './account/accountService.js';
 import { CredentialStore, type SecretStore } from './account/credentialStore.js';
 import type { FetchLike } from './account/homeserverDiscovery.js';
 import { createHomeserverGateway, type GatewayLimits, type HomeserverGateway } from './account/homeserverGateway.js';
+import type { EmitEvent } from './bridge/eventSender.js';
 import type { RequestHandlers } from './bridge/registerBridge.js';
 import type { Logger } from './log.js';
+import { createDesktopShell, type DesktopShell, type ShellAdapters } from './shell/desktopShell.js';
 
 /**
  * Main's logic, free of Electron: the bridge handlers and the services behind them.
@@ -26,6 +28,10 @@ export interface MainCoreDeps {
   deviceName: string;
   log: Logger;
   onAccountChange: (state: AccountState) => void;
+  /** Sends events to the page (call actions, ring sound, settings, links). Left out: nothing is sent. */
+  emit?: EmitEvent;
+  /** The desktop shell's Electron objects (notifications, tray, window, power, settings…); each optional. */
+  shell?: ShellAdapters;
   now?: () => number;
   gatewayLimits?: GatewayLimits;
 }
@@ -34,6 +40,7 @@ export interface MainCore {
   handlers: RequestHandlers;
   account: AccountService;
   gateway: HomeserverGateway;
+  shell: DesktopShell;
 }
 
 export function normalisePlatform(platform: string): RequestReply<'app.info'>['platform'] {
@@ -46,13 +53,18 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
     version: deps.identity.version,
     platform: normalisePlatform(deps.identity.platform),
   };
+  const emit: EmitEvent = deps.emit ?? (() => undefined);
+  const shell = createDesktopShell({ ...deps.shell, platform: deps.identity.platform, emit, log: deps.log });
   const account = new AccountService({
     fetch: deps.fetch,
     store: new CredentialStore(deps.secrets, deps.keychainService),
     deviceName: deps.deviceName,
     now: deps.now ?? Date.now,
     log: deps.log,
-    onChange: deps.onAccountChange,
+    onChange: (state) => {
+      shell.accountChanged(state);
+      deps.onAccountChange(state);
+    },
     createStoreKey: () => randomBytes(32).toString('base64'),
   });
   const gateway = createHomeserverGateway({
@@ -64,6 +76,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
   return {
     account,
     gateway,
+    shell,
     handlers: {
       'app.info': () => info,
       'account.state': () => account.state(),
@@ -72,6 +85,25 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       'account.storeKey': async () => ({ key: await account.storeKey() }),
       'matrix.fetch': (payload) => gateway.fetch(payload),
       'matrix.abort': ({ requestId }) => ({ aborted: gateway.abort(requestId) }),
+      'ring.start': (request) => {
+        shell.startRing(request);
+        return {};
+      },
+      'ring.stop': ({ callId, reason }) => {
+        shell.stopRing(callId, reason);
+        return {};
+      },
+      'call.state': (state) => {
+        shell.setCallState(state);
+        return {};
+      },
+      'connection.state': ({ connection }) => {
+        shell.setConnection(connection);
+        return {};
+      },
+      'shell.settings.get': () => shell.settings(),
+      'shell.settings.set': (change) => shell.changeSettings(change),
+      'link.take': () => ({ link: shell.takePendingLink() }),
     },
   };
 }

@@ -17,6 +17,8 @@ export function secureWebPreferences(preloadPath: string) {
     safeDialogs: true,
     // A softphone must keep ringing and keep its call alive while hidden in the tray.
     backgroundThrottling: false,
+    // The ringtone and the caller's voice must play without a click first (after a restart).
+    autoplayPolicy: 'no-user-gesture-required',
   } as const;
 }
 

@@ -75,6 +75,70 @@ export const accountStateSchema = z.discriminatedUnion('status', [
 ]);
 export type AccountState = z.infer<typeof accountStateSchema>;
 
+// --- Ringing, calls and the desktop shell (main presents; the call engine decides) ---
+
+const emptyReply = z.object({});
+
+/** Matrix call IDs are opaque strings; Switchboard's own are short, others' stay well under this. */
+const callIdSchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'printable ASCII without spaces');
+const roomIdSchema = z
+  .string()
+  .max(255)
+  .regex(/^![\x21-\x7e]+$/, 'a room ID (!…)');
+const userIdSchema = z
+  .string()
+  .max(255)
+  .regex(/^@[\x21-\x7e]+$/, 'a user ID (@…)');
+
+/**
+ * A person as the renderer knows them. Display names are chosen by that person: main
+ * cleans and shortens them before showing them (callerName.ts), but the renderer must cut
+ * longer ones to this length first or the request is refused.
+ */
+export const MAX_DISPLAY_NAME_LENGTH = 1024;
+const personSchema = z
+  .object({
+    userId: userIdSchema,
+    displayName: z.string().max(MAX_DISPLAY_NAME_LENGTH),
+    avatarUrl: z.string().max(2048).optional(),
+  })
+  .strict();
+
+/** Why ringing stopped, in the call engine's words. */
+export const ringStopReasons = [
+  'answered',
+  'declined',
+  'cancelled',
+  'missed',
+  'answered-elsewhere',
+  'busy',
+  'failed',
+] as const;
+export type RingStopRequestReason = (typeof ringStopReasons)[number];
+
+export const ringSounds = ['ringtone', 'call-waiting', 'none'] as const;
+export type RingSound = (typeof ringSounds)[number];
+
+export const callActionKinds = ['answer', 'answer-video', 'decline', 'hangup', 'open', 'show-missed'] as const;
+export type CallActionKind = (typeof callActionKinds)[number];
+
+export const shellSettingsSchema = z.object({ doNotDisturb: z.boolean(), startAtLogin: z.boolean() }).strict();
+export type ShellSettings = z.infer<typeof shellSettingsSchema>;
+
+/** A matrix: or matrix.to link to a person, handed to the window to offer a call. */
+export const linkOpenSchema = z
+  .object({
+    userId: userIdSchema,
+    /** `call`: call them (after the window asks); `chat` or null: show them. */
+    action: z.enum(['call', 'chat']).nullable(),
+  })
+  .strict();
+export type LinkOpen = z.infer<typeof linkOpenSchema>;
+
 /** Requests: renderer → main, each answered with a reply. */
 export const requestContract = {
   'account.state': { payload: noPayload, reply: accountStateSchema },
@@ -116,6 +180,63 @@ export const requestContract = {
     payload: z.object({ requestId: requestIdSchema }).strict(),
     reply: z.object({ aborted: z.boolean() }),
   },
+  /** The engine's incoming call: main shows the notification, runs the ring timer, raises the window. */
+  'ring.start': {
+    payload: z
+      .object({
+        callId: callIdSchema,
+        roomId: roomIdSchema,
+        caller: personSchema,
+        video: z.boolean(),
+        /** Epoch ms after which the invite cannot be answered. */
+        expiresAt: z.number().nonnegative().max(8.64e15),
+      })
+      .strict(),
+    reply: emptyReply,
+  },
+  /** Ringing is over; a call that went unanswered leaves a missed-call notification. */
+  'ring.stop': {
+    payload: z.object({ callId: callIdSchema, reason: z.enum(ringStopReasons) }).strict(),
+    reply: emptyReply,
+  },
+  /** The call on this device, for the tray and for keeping the machine awake. */
+  'call.state': {
+    payload: z.discriminatedUnion('inCall', [
+      z.object({ inCall: z.literal(false) }).strict(),
+      z
+        .object({
+          inCall: z.literal(true),
+          callId: callIdSchema,
+          peer: personSchema,
+          /** Media is flowing (not still setting up). */
+          connected: z.boolean(),
+          video: z.boolean(),
+        })
+        .strict(),
+    ]),
+    reply: emptyReply,
+  },
+  /** The homeserver connection as sync sees it: the tray shows offline while calls cannot arrive. */
+  'connection.state': {
+    payload: z.object({ connection: z.enum(['online', 'connecting', 'offline']) }).strict(),
+    reply: emptyReply,
+  },
+  'shell.settings.get': { payload: noPayload, reply: shellSettingsSchema },
+  /** Changes one or both; `problem` says, in words, what could not be done (start at login can fail). */
+  'shell.settings.set': {
+    payload: shellSettingsSchema
+      .partial()
+      .strict()
+      .refine((change) => change.doNotDisturb !== undefined || change.startAtLogin !== undefined, {
+        message: 'nothing to change',
+      }),
+    reply: z.object({ settings: shellSettingsSchema, problem: z.string().nullable() }),
+  },
+  /**
+   * The link Switchboard was started with (or given before the window listened), once.
+   * Calling it also tells main the window now listens for `link.open`.
+   */
+  'link.take': { payload: noPayload, reply: z.object({ link: linkOpenSchema.nullable() }) },
   'app.info': {
     payload: noPayload,
     reply: z.object({
@@ -133,6 +254,16 @@ export const eventContract = {
     visible: z.boolean(),
     focused: z.boolean(),
   }),
+  /** From a notification button, the tray menu or a second launch: the engine acts on its call. */
+  'call.action': z.object({ kind: z.enum(callActionKinds), callId: callIdSchema }).strict(),
+  /** Main's ring timer ran out: the invite is over; main has shown the missed call. */
+  'ring.expired': z.object({ callId: callIdSchema }).strict(),
+  /** What the window should play for all ringing calls together (do not disturb: none). */
+  'ring.sound': z.object({ sound: z.enum(ringSounds) }).strict(),
+  /** Do not disturb or start at login changed (the tray menu, or another request). */
+  'shell.settings.changed': shellSettingsSchema,
+  /** A matrix: link to a person arrived while the window listens. */
+  'link.open': linkOpenSchema,
 } as const;
 
 export type RequestChannel = keyof typeof requestContract;

@@ -2,15 +2,26 @@ import { mount } from 'svelte';
 import './app.css';
 import { getBridge } from './bridge.js';
 import { startCalls } from './call/callsForSession.js';
-import { defaultMediaPreferences } from './call/mediaSettings.js';
 import { MatrixSession, wipeRendererStores } from './matrix/matrixSession.js';
 import { AccountStore } from './state/accountStore.svelte.js';
 import { AppShell } from './state/appShell.svelte.js';
+import { CallHistory, followCalls } from './state/callHistory.svelte.js';
+import { sendDesktopPreferencesToMain } from './state/desktopPreferences.js';
+import { DeviceList } from './state/mediaDevices.svelte.js';
+import { TonePlayer } from './state/ringtone.js';
+import { SettingsStore } from './state/settingsStore.svelte.js';
+import { connectDesktopShell, PendingLink } from './state/desktopBridge.svelte.js';
 import { bridgeRingPort } from './state/ringPort.js';
 import App from './ui/App.svelte';
+import { displayNameOf } from './ui/people.js';
 
 const bridge = getBridge();
 const shell = new AppShell(bridge);
+const settings = new SettingsStore(window.localStorage, (preferences) =>
+  sendDesktopPreferencesToMain(bridge, preferences),
+);
+const history = new CallHistory(window.localStorage);
+const devices = new DeviceList();
 const account = new AccountStore({
   bridge,
   startSession: async (summary) => {
@@ -18,7 +29,7 @@ const account = new AccountStore({
     const calls = startCalls({
       session,
       ring: bridgeRingPort(bridge, (userId) => session.displayName(userId)),
-      preferences: () => defaultMediaPreferences,
+      preferences: () => settings.mediaPreferences(),
     });
     return {
       session: session.session,
@@ -40,9 +51,25 @@ const account = new AccountStore({
   wipeStores: wipeRendererStores,
 });
 
+const link = new PendingLink();
 const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element');
-mount(App, { target, props: { shell, account } });
+mount(App, {
+  target,
+  props: { shell, account, settings, history, devices, link, ringer: new TonePlayer(), tones: new TonePlayer() },
+});
+followCalls(history, () => ({
+  userId: account.account?.status === 'signed-in' ? account.account.session.userId : null,
+  calls: account.calls?.calls ?? [],
+}));
+devices.follow();
+connectDesktopShell({
+  bridge,
+  account,
+  settings,
+  link,
+  nameOf: (userId) => displayNameOf(account.contacts, userId),
+});
 void shell.start();
 void account.start();
 

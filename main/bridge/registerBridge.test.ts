@@ -34,6 +34,13 @@ function setup(handlers: Partial<RequestHandlers> = {}) {
       'account.storeKey': notInThisTest,
       'matrix.fetch': notInThisTest,
       'matrix.abort': notInThisTest,
+      'ring.start': notInThisTest,
+      'ring.stop': notInThisTest,
+      'call.state': notInThisTest,
+      'connection.state': notInThisTest,
+      'shell.settings.get': notInThisTest,
+      'shell.settings.set': notInThisTest,
+      'link.take': notInThisTest,
       'app.info': () => {
         calls++;
         return { name: 'Switchboard', version: '1.0.0', platform: 'linux' };

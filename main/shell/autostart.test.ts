@@ -4,12 +4,15 @@ import {
   autostartFilePath,
   autostartMechanism,
   buildAutostartDesktopEntry,
+  createAutostartControl,
   linuxExecPath,
   loginItemQuery,
   loginItemSettings,
   quoteExecArgument,
   readLinuxAutostart,
   type AutostartFs,
+  type LoginItemSettings,
+  type LoginItemsLike,
 } from './autostart.js';
 
 /** Reads an Exec value back the way the Desktop Entry spec says a launcher must. */
@@ -217,5 +220,102 @@ describe('login items (macOS, Windows)', () => {
   it('sets only openAtLogin on macOS, whose login items take no arguments', () => {
     expect(loginItemSettings('darwin', true, '/Applications/Switchboard.app')).toEqual({ openAtLogin: true });
     expect(loginItemQuery('darwin', '/Applications/Switchboard.app')).toEqual({});
+  });
+});
+
+/** Login items as Windows keeps them: per path and arguments. */
+function fakeLoginItems(options: { refuse?: 'throw' | 'ignore' } = {}) {
+  const items = new Map<string, boolean>();
+  const key = (q: { path?: string; args?: string[] }) => JSON.stringify([q.path ?? '', q.args ?? []]);
+  const set: LoginItemSettings[] = [];
+  const loginItems: LoginItemsLike = {
+    set(settings) {
+      set.push(settings);
+      if (options.refuse === 'throw') throw new Error('access denied');
+      if (options.refuse === 'ignore') return;
+      items.set(key(settings), settings.openAtLogin);
+    },
+    get: (query) => ({ openAtLogin: items.get(key(query)) ?? false }),
+  };
+  return { loginItems, set };
+}
+
+describe('createAutostartControl', () => {
+  const linux = (fs: AutostartFs) => ({ fs, env: {}, homeDir: '/home/alice' });
+
+  it('on Linux writes and removes the autostart entry, and reads back what the desktop will do', async () => {
+    const { fs, files } = memoryFs();
+    const control = createAutostartControl({
+      platform: 'linux',
+      execPath: '/opt/Switchboard/switchboard',
+      linux: linux(fs),
+      loginItems: fakeLoginItems().loginItems,
+    });
+    expect(await control.read()).toBe(false);
+    expect(await control.apply(true)).toEqual({ ok: true });
+    expect(files.get('/home/alice/.config/autostart/switchboard.desktop')).toContain(
+      'Exec=/opt/Switchboard/switchboard --hidden',
+    );
+    expect(await control.read()).toBe(true);
+    expect(await control.apply(false)).toEqual({ ok: true });
+    expect(await control.read()).toBe(false);
+  });
+
+  it('on Linux passes the failure on in words', async () => {
+    const { fs } = memoryFs();
+    const control = createAutostartControl({
+      platform: 'linux',
+      execPath: '/opt/s',
+      linux: linux({ ...fs, mkdir: () => Promise.reject(new Error('EROFS: read-only file system')) }),
+      loginItems: fakeLoginItems().loginItems,
+    });
+    const result = await control.apply(true);
+    expect(result).toEqual({
+      ok: false,
+      error: expect.stringContaining('Could not set Switchboard to start at login'),
+    });
+  });
+
+  it('on Windows sets the login item with --hidden and reads it with the same path and arguments', async () => {
+    const { loginItems, set } = fakeLoginItems();
+    const exe = 'C:\\Switchboard\\Switchboard.exe';
+    const control = createAutostartControl({
+      platform: 'win32',
+      execPath: exe,
+      linux: linux(memoryFs().fs),
+      loginItems,
+    });
+    expect(await control.apply(true)).toEqual({ ok: true });
+    expect(set).toEqual([{ openAtLogin: true, path: exe, args: ['--hidden'] }]);
+    expect(await control.read()).toBe(true);
+  });
+
+  it('on macOS reports a login item the system did not take (awaiting approval) or refused', async () => {
+    const ignored = createAutostartControl({
+      platform: 'darwin',
+      execPath: '/Applications/Switchboard.app/Contents/MacOS/Switchboard',
+      linux: linux(memoryFs().fs),
+      loginItems: fakeLoginItems({ refuse: 'ignore' }).loginItems,
+    });
+    expect(await ignored.apply(true)).toEqual({ ok: false, error: expect.stringContaining('Login Items') });
+    const throwing = createAutostartControl({
+      platform: 'darwin',
+      execPath: '/x',
+      linux: linux(memoryFs().fs),
+      loginItems: fakeLoginItems({ refuse: 'throw' }).loginItems,
+    });
+    expect(await throwing.apply(true)).toEqual({ ok: false, error: expect.stringContaining('access denied') });
+  });
+
+  it('elsewhere says start at login is not available, and switching it off is fine', async () => {
+    const control = createAutostartControl({
+      platform: 'freebsd',
+      execPath: '/x',
+      linux: linux(memoryFs().fs),
+      loginItems: fakeLoginItems().loginItems,
+    });
+    expect(await control.read()).toBe(false);
+    expect(await control.apply(true)).toEqual({ ok: false, error: expect.stringContaining('not available') });
+    expect(await control.apply(false)).toEqual({ ok: true });
   });
 });

@@ -178,3 +178,71 @@ export function loginItemSettings(
 export function loginItemQuery(platform: 'darwin' | 'win32', execPath: string): { path?: string; args?: string[] } {
   return platform === 'darwin' ? {} : { path: execPath, args: [HIDDEN_FLAG] };
 }
+
+// --- One control for the app, whatever the platform ---
+
+/** Electron's `app.setLoginItemSettings` / `app.getLoginItemSettings`, or a fake. */
+export interface LoginItemsLike {
+  set(settings: LoginItemSettings): void;
+  get(query: { path?: string; args?: string[] }): { openAtLogin: boolean };
+}
+
+/** Start at login as the settings see it: read what the system will really do, and change it. */
+export interface AutostartControl {
+  read(): Promise<boolean>;
+  /** Never throws; `error` is in words for the person. */
+  apply(enabled: boolean): Promise<{ ok: true } | { ok: false; error: string }>;
+}
+
+export interface AutostartControlOptions {
+  platform: string;
+  /** `process.execPath`. */
+  execPath: string;
+  linux: Omit<LinuxAutostartOptions, 'execPath'>;
+  loginItems: LoginItemsLike;
+}
+
+export function createAutostartControl(options: AutostartControlOptions): AutostartControl {
+  const { platform, execPath } = options;
+  const mechanism = autostartMechanism(platform);
+  if (mechanism === 'xdg-autostart') {
+    return {
+      read: () => readLinuxAutostart(options.linux),
+      async apply(enabled) {
+        const result = await applyLinuxAutostart(enabled, { ...options.linux, execPath });
+        return result.ok ? { ok: true } : { ok: false, error: result.error };
+      },
+    };
+  }
+  if (mechanism === 'login-item' && (platform === 'darwin' || platform === 'win32')) {
+    const read = (): boolean => options.loginItems.get(loginItemQuery(platform, execPath)).openAtLogin;
+    return {
+      read: () => Promise.resolve(read()),
+      apply(enabled) {
+        try {
+          options.loginItems.set(loginItemSettings(platform, enabled, execPath));
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          return Promise.resolve({ ok: false, error: `Could not change the login item: ${reason}` });
+        }
+        // macOS may hold a new login item for the person's approval in System Settings.
+        if (read() !== enabled) {
+          return Promise.resolve({
+            ok: false,
+            error: enabled
+              ? 'The system did not add Switchboard to the login items. On macOS, allow it under System Settings → General → Login Items.'
+              : 'The system did not remove Switchboard from the login items. Remove it in your system settings.',
+          });
+        }
+        return Promise.resolve({ ok: true });
+      },
+    };
+  }
+  return {
+    read: () => Promise.resolve(false),
+    apply: (enabled) =>
+      Promise.resolve(
+        enabled ? { ok: false, error: 'Starting at login is not available on this system.' } : { ok: true },
+      ),
+  };
+}

@@ -9,6 +9,10 @@ export interface FakeNotification {
   emit(event: 'action', index: number): void;
   emit(event: 'click' | 'close'): void;
   emit(event: 'failed', error: string): void;
+  /** Presses the button with this text, as the person would; throws if there is none. */
+  press(buttonText: string): void;
+  /** The person closes it (or the OS lets it expire): it leaves the screen, then `close` fires. */
+  dismiss(): void;
 }
 
 /** A stand-in for Electron's Notification that records every notification made. */
@@ -27,6 +31,16 @@ export function createFakeNotifications(): {
       emit(event: string, arg?: unknown) {
         const args = event === 'action' || event === 'failed' ? [{}, arg] : [];
         for (const listener of listeners.get(event) ?? []) listener(...args);
+      },
+      press(buttonText) {
+        const index = (options.actions ?? []).findIndex((action) => action.text === buttonText);
+        if (index < 0) throw new Error(`"${options.title}" has no "${buttonText}" button`);
+        fake.emit('action', index);
+      },
+      dismiss() {
+        if (fake.closed) return;
+        fake.closed = true;
+        fake.emit('close');
       },
     };
     const notification: NotificationLike = {

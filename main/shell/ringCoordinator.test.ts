@@ -120,7 +120,7 @@ describe('ring coordinator', () => {
     expect(s.expired).toEqual([]);
   });
 
-  it.each(['answered-elsewhere', 'rejected-elsewhere', 'rejected'] as const)(
+  it.each(['answered-elsewhere', 'declined', 'answered'] as const)(
     'a ring ended as "%s" closes the notification without a missed call',
     (reason) => {
       const s = setup();
@@ -143,7 +143,7 @@ describe('ring coordinator', () => {
     s.coordinator.start(request('c1'));
     s.coordinator.start(request('c2', { caller: { userId: '@bob:example.org', displayName: 'Bob' } }));
     expect(s.sounds).toEqual(['ringtone']);
-    s.coordinator.stop('c1', 'rejected');
+    s.coordinator.stop('c1', 'declined');
     expect(s.sounds).toEqual(['ringtone']);
     expect(s.titlesOnScreen()).toEqual(['Bob is calling']);
     s.coordinator.stop('c2', 'answered');

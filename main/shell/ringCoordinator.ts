@@ -4,6 +4,7 @@
  * to play. The engine stays the source of truth: it starts and stops rings; the only thing
  * main decides on its own is that a ring has run out of time.
  */
+import type { RingSound } from '../../preload/contract.js';
 import type { Logger } from '../log.js';
 import type { NotificationPresenter } from './notificationPresenter.js';
 import {
@@ -17,7 +18,7 @@ import {
 } from './ringPolicy.js';
 import { createRingTimers, type Scheduler } from './ringTimers.js';
 
-export type RingSound = 'ringtone' | 'call-waiting' | 'none';
+export type { RingSound };
 
 export interface RingEffects {
   /** The sound to play now, for all ringing calls together. Called only on change. */

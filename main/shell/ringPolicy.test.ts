@@ -104,9 +104,12 @@ describe('decideRing', () => {
 });
 
 describe('decideMissedCall', () => {
-  it.each(['expired', 'cancelled', 'failed'] as const)('a ring that ended as "%s" is a missed call', (reason) => {
-    expect(decideMissedCall(reason, hiddenInTray)).toEqual({ notify: true, silent: false });
-  });
+  it.each(['expired', 'cancelled', 'missed', 'failed', 'busy'] as const)(
+    'a ring that ended as "%s" is a missed call',
+    (reason) => {
+      expect(decideMissedCall(reason, hiddenInTray)).toEqual({ notify: true, silent: false });
+    },
+  );
 
   it('under do not disturb the missed call is still notified, quietly', () => {
     expect(decideMissedCall('expired', { ...hiddenInTray, doNotDisturb: true })).toEqual({
@@ -115,7 +118,7 @@ describe('decideMissedCall', () => {
     });
   });
 
-  it.each(['answered', 'rejected', 'answered-elsewhere', 'rejected-elsewhere'] as const)(
+  it.each(['answered', 'declined', 'answered-elsewhere'] as const)(
     'a ring that ended as "%s" was dealt with: no missed-call notification',
     (reason) => {
       expect(decideMissedCall(reason, { ...hiddenInTray, doNotDisturb: true }).notify).toBe(false);

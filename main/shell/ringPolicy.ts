@@ -2,6 +2,7 @@
  * What an incoming call looks and sounds like, decided from the ring request and the
  * state of the app. Pure: the ring coordinator turns these decisions into effects.
  */
+import type { RingStopRequestReason } from '../../preload/contract.js';
 
 /** The call engine's request to ring (`ring.start`). */
 export interface RingRequest {
@@ -107,18 +108,31 @@ export function decideRing(request: RingRequest, context: RingContext, now: numb
   };
 }
 
-/** Why ringing stopped. Only some of them mean the person missed the call. */
-export type RingStopReason =
-  'answered' | 'rejected' | 'cancelled' | 'answered-elsewhere' | 'rejected-elsewhere' | 'expired' | 'failed';
+/**
+ * Why ringing stopped: the engine's reasons (`ring.stop`), plus `expired` when main's own
+ * ring timer ran out. Only some of them mean the person missed the call.
+ */
+export type RingStopReason = RingStopRequestReason | 'expired';
 
 /**
- * The caller gave up (cancelled), nobody answered in time (expired) or the call broke
- * before anyone picked up (failed): the person missed a call and may want to call back.
- * Answered or declined, here or on another device: the person dealt with it.
+ * The caller gave up (cancelled), the engine saw the invite lapse (missed), main's timer
+ * ran out (expired), the call broke before anyone picked up (failed), or it was turned
+ * away because another call was going on (busy): the person missed a call and may want to
+ * call back. Answered or declined, here or on another device: the person dealt with it.
  */
 export function decideMissedCall(reason: RingStopReason, context: RingContext): MissedCallNotice {
-  if (reason === 'cancelled' || reason === 'expired' || reason === 'failed') return missedNotice(context);
-  return { notify: false, silent: true };
+  switch (reason) {
+    case 'cancelled':
+    case 'missed':
+    case 'expired':
+    case 'failed':
+    case 'busy':
+      return missedNotice(context);
+    case 'answered':
+    case 'declined':
+    case 'answered-elsewhere':
+      return { notify: false, silent: true };
+  }
 }
 
 function missedNotice(context: RingContext): MissedCallNotice {

@@ -25,7 +25,7 @@ describe('ring timers', () => {
     expect(expired).toEqual(['call-1']);
   });
 
-  it.each(['answered', 'rejected', 'cancelled', 'answered-elsewhere', 'rejected-elsewhere'] as const)(
+  it.each(['answered', 'declined', 'cancelled', 'missed', 'answered-elsewhere', 'busy', 'failed'] as const)(
     'a ring stopped as "%s" never expires',
     (reason) => {
       const { scheduler, expired, timers } = setup();
@@ -61,7 +61,7 @@ describe('ring timers', () => {
     timers.start('call-1', t0 + 30_000);
     timers.start('call-2', t0 + 40_000);
     expect(timers.ringing()).toEqual(['call-1', 'call-2']);
-    timers.stop('call-1', 'rejected');
+    timers.stop('call-1', 'declined');
     scheduler.advance(40_000);
     expect(expired).toEqual(['call-2']);
   });

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decideSecondLaunch, decideWindowClose, shouldStartHidden } from './windowCloseBehaviour.js';
+import {
+  decideSecondLaunch,
+  decideStartupWindow,
+  decideWindowClose,
+  shouldStartHidden,
+} from './windowCloseBehaviour.js';
 
 describe('decideWindowClose', () => {
   it('lets the window close when the person quits', () => {
@@ -29,6 +34,18 @@ describe('decideWindowClose', () => {
       preventDefault: true,
       explainOnce: false,
     });
+  });
+});
+
+describe('decideStartupWindow', () => {
+  it('shows the window on a normal start, with or without a tray', () => {
+    expect(decideStartupWindow(false, true)).toBe('show');
+    expect(decideStartupWindow(false, false)).toBe('show');
+  });
+
+  it('a hidden start stays in the tray, or starts minimised where there is no tray', () => {
+    expect(decideStartupWindow(true, true)).toBe('tray');
+    expect(decideStartupWindow(true, false)).toBe('minimised');
   });
 });
 

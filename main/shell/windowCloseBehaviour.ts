@@ -47,6 +47,15 @@ export function shouldStartHidden(argv: readonly string[], openedAtLogin = false
   return openedAtLogin || argv.includes(HIDDEN_FLAG);
 }
 
+/** How the window starts: shown, hidden in the tray, or — with no tray to come back from — minimised. */
+export type StartupWindow = 'show' | 'tray' | 'minimised';
+
+export function decideStartupWindow(startHidden: boolean, trayAvailable: boolean): StartupWindow {
+  if (!startHidden) return 'show';
+  // A window hidden with no tray icon could only be found again by launching the app a second time.
+  return trayAvailable ? 'tray' : 'minimised';
+}
+
 export interface SecondLaunchDecision {
   /** Bring the running window forward. */
   showWindow: boolean;

@@ -112,6 +112,17 @@ describe('the account in the harness: sign-in, the token stays in main, encrypte
         { timeout: 20_000 },
       )
       .toEqual(['m.call.invite']);
+    // A caller who gives up: Bob's call engine stops ringing for the invite.
+    await alice.page.evaluate(
+      `window.__switchboard.account.session.matrix.sendCallEvent(${JSON.stringify(roomId)}, 'm.call.hangup', {
+        call_id: ${JSON.stringify(callId)}, party_id: 'ALICEDEV', version: '1', reason: 'user_hangup'
+      })`,
+    );
+    await expect
+      .poll(() => bob.page.evaluate(`window.__switchboard.account.session.engine.activeCalls().length`), {
+        timeout: 20_000,
+      })
+      .toBe(0);
   }
 
   it('an m.call.invite in the encrypted room travels encrypted and arrives decrypted', async () => {
@@ -145,7 +156,9 @@ describe('the account in the harness: sign-in, the token stays in main, encrypte
 
   it('sign-out logs the device out, empties the keychain entry and wipes the renderer’s stores', async () => {
     const token = await savedToken(bob.harness);
-    await bob.page.getByRole('button', { name: 'Sign out' }).click();
+    await bob.page.getByRole('tab', { name: /Settings/ }).click();
+    await bob.page.getByRole('button', { name: 'Sign out…' }).click();
+    await bob.page.getByRole('button', { name: 'Sign out', exact: true }).click();
     await bob.page.getByRole('heading', { name: 'Sign in to receive calls' }).waitFor();
     expect(await keytar.getPassword(bob.harness.keychainService, 'session')).toBeNull();
     const whoami = await fetch(`${synapse.baseUrl}/_matrix/client/v3/account/whoami`, {

@@ -13,11 +13,32 @@ import { createEventSender, type EmitEvent } from '../../../main/bridge/eventSen
 import { registerBridge } from '../../../main/bridge/registerBridge.js';
 import { createWebSocketIpcMain, type WebSocketIpcMain } from '../../../main/bridge/webSocketIpcMain.js';
 import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
 import os from 'node:os';
+import path from 'node:path';
 import keytar from 'keytar';
 import type { SecretStore } from '../../../main/account/credentialStore.js';
 import { createMainCore, type AppIdentity, type MainCore } from '../../../main/core.js';
 import { createMemoryLogger, type LogRecord } from '../../../main/log.js';
+import { createMemoryAutostart } from '../../../main/shell/desktopShell.js';
+import { createFakeNotifications, type FakeNotification } from '../../../main/shell/fakeNotifications.testing.js';
+import {
+  createRecordingPowerSaveBlocker,
+  createRecordingTray,
+  createRecordingWindow,
+  type RecordingPowerSaveBlocker,
+  type RecordingTray,
+  type RecordingWindow,
+} from '../../../main/shell/fakeShell.testing.js';
+import { createShellSettingsFile } from '../../../main/shell/shellSettings.js';
+
+/** What main's notifier showed, as the person would see it; a notification can be pressed or clicked. */
+export interface RecordingNotifier {
+  /** Every notification ever created, in order. */
+  readonly all: readonly FakeNotification[];
+  /** Shown and not closed. */
+  onScreen(): FakeNotification[];
+}
 
 export interface Harness {
   /** The app's page. */
@@ -31,6 +52,14 @@ export interface Harness {
   /** Every frame main sent to a page over the bridge. */
   sentFrames: readonly string[];
   transport: WebSocketIpcMain;
+  /** The desktop shell's stand-ins for Electron's notifications, tray, window and power blocker. */
+  notifications: RecordingNotifier;
+  tray: RecordingTray;
+  /** The app window as main sees it: starts hidden in the tray (set it to test other cases). */
+  window: RecordingWindow;
+  power: RecordingPowerSaveBlocker;
+  /** The shell settings file (do not disturb, start at login), in a folder of its own. */
+  settingsFile: string;
   close(): Promise<void>;
 }
 
@@ -42,6 +71,8 @@ export interface HarnessOptions {
   secrets?: SecretStore;
   /** A fixed port: a harness restarted on the same port is the same origin, so the page keeps its stores. */
   port?: number;
+  /** Where the shell settings file lives; by default a new temporary folder, removed on close. */
+  userDataDir?: string;
 }
 
 const harnessScript = '<script src="./__harness/preload.js"></script>';
@@ -76,6 +107,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const transport = createWebSocketIpcMain(sockets, log, (frame) => sentFrames.push(frame));
   const keychainService = options.keychainService ?? `switchboard-harness-${randomUUID()}`;
   let emit: EmitEvent = () => undefined;
+  const notifications = createFakeNotifications();
+  const tray = createRecordingTray();
+  const appWindow = createRecordingWindow();
+  const power = createRecordingPowerSaveBlocker();
+  const ownUserData = options.userDataDir === undefined;
+  const userDataDir = options.userDataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-harness-')));
+  const settings = createShellSettingsFile({ fs, dir: userDataDir, log });
   const core = createMainCore({
     identity: options.identity ?? { name: 'Switchboard', version: '0.0.0-harness', platform: 'linux' },
     secrets: options.secrets ?? keytar,
@@ -84,7 +122,18 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     deviceName: `Switchboard harness on ${os.hostname()}`,
     log,
     onAccountChange: (state) => emit('account.changed', state),
+    emit: (channel, payload) => emit(channel, payload),
+    shell: {
+      createNotification: notifications.create,
+      tray,
+      trayIconPath: (state) => `tray/${state}.png`,
+      getWindow: () => appWindow,
+      powerSaveBlocker: power,
+      settings,
+      autostart: createMemoryAutostart(),
+    },
   });
+  await core.shell.ready;
   await core.account.restore();
   const unregister = registerBridge(transport, {
     handlers: core.handlers,
@@ -102,12 +151,19 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     logs: log.records,
     sentFrames,
     transport,
+    notifications: { all: notifications.all, onScreen: notifications.onScreen },
+    tray,
+    window: appWindow,
+    power,
+    settingsFile: settings.file,
     async close() {
+      core.shell.dispose();
       unregister();
       for (const client of sockets.clients) client.terminate();
       await new Promise<void>((resolve) => sockets.close(() => resolve()));
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+      if (ownUserData) await fs.rm(userDataDir, { recursive: true, force: true });
     },
   };
 }

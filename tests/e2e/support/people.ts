@@ -3,7 +3,7 @@ import keytar from 'keytar';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { matrixRequest } from '../../support/matrixClientApi.js';
 import { registerUser, type RegisteredUser, type SynapseInfo } from '../../support/synapse.js';
-import { startHarness, type Harness } from '../harness/harness.js';
+import { startHarness, type Harness, type HarnessOptions } from '../harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from './pages.js';
 
 /** One person: a registered user, a harness (main's core) and a page (the window). */
@@ -29,13 +29,19 @@ export async function signedInPerson(
   rendererDir: string,
   name: string,
   user?: RegisteredUser,
+  harnessOptions: Partial<HarnessOptions> = {},
 ): Promise<Person> {
   const registered =
     user ??
-    (await registerUser(synapse, `${name.toLowerCase()}-${randomUUID().slice(0, 6)}`, `${name}-password`, {
-      displayName: name,
-    }));
-  const harness = await startHarness({ rendererDir });
+    (await registerUser(
+      synapse,
+      `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}-${randomUUID().slice(0, 6)}`,
+      `${name}-password`,
+      {
+        displayName: name,
+      },
+    ));
+  const harness = await startHarness({ rendererDir, ...harnessOptions });
   const context = await browser.newContext();
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name} page] ${error.message}`));

@@ -1,0 +1,74 @@
+/**
+ * The installer configuration, checked by electron-builder itself: the same loader and
+ * schema validation `electron-builder --config electron-builder.yml` runs before packing,
+ * so a misspelt or misplaced key fails here rather than at release time.
+ */
+import { access } from 'node:fs/promises';
+import path from 'node:path';
+import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
+import type { Configuration } from 'app-builder-lib';
+import { DebugLogger } from 'builder-util';
+import { describe, expect, it } from 'vitest';
+import { NOTIFICATION_ICON_FILE, TRAY_ICON_STATES, trayIconFile } from './trayIcons.js';
+
+const root = path.resolve(import.meta.dirname, '../..');
+const load = () => getConfig(root, 'electron-builder.yml', null);
+const validate = (config: Configuration) => validateConfiguration(config, new DebugLogger(false));
+
+describe('electron-builder.yml', () => {
+  it('passes electron-builder’s own validation', async () => {
+    await expect(validate(await load())).resolves.toBeUndefined();
+  });
+
+  it('the validation used here does refuse unknown keys, saying where', async () => {
+    const config = await load();
+    await expect(validate({ ...config, appID: 'x' } as Configuration)).rejects.toThrow(/unknown property 'appID'/);
+    const nested = { ...config, linux: { ...config.linux, icn: 'assets/icons' } } as Configuration;
+    await expect(validate(nested)).rejects.toThrow(/configuration\.linux/);
+  });
+
+  it('names the app, registers matrix: links and asks for microphone and camera on macOS', async () => {
+    const config = await load();
+    expect(config.appId).toBe('org.switchboardphone.Switchboard');
+    expect(config.productName).toBe('Switchboard');
+    expect(config.protocols).toEqual([{ name: 'Matrix link', schemes: ['matrix'] }]);
+    expect(config.mac?.extendInfo).toMatchObject({
+      NSMicrophoneUsageDescription: expect.any(String),
+      NSCameraUsageDescription: expect.any(String),
+    });
+  });
+
+  it('every file it points at exists', async () => {
+    const config = await load();
+    const files = [config.linux?.icon, config.mac?.icon, config.win?.icon, config.mac?.entitlements];
+    for (const file of files) {
+      expect(file, 'set in electron-builder.yml').toEqual(expect.any(String));
+      await access(path.join(root, String(file)));
+    }
+  });
+
+  it('packs the icons main reads at run time', async () => {
+    // The loader normalises `files` to file sets; ours is one set of patterns.
+    const [fileSet] = (await load()).files as [{ filter: string[] }];
+    const patterns = fileSet.filter.filter((pattern) => !pattern.startsWith('!'));
+    const needed = [
+      `assets/${NOTIFICATION_ICON_FILE}`,
+      ...TRAY_ICON_STATES.flatMap((state) =>
+        [
+          { platform: 'darwin', darkPanel: false },
+          { platform: 'win32', darkPanel: true },
+          { platform: 'linux', darkPanel: false },
+        ].flatMap((context) => {
+          const file = `assets/${trayIconFile(state, context)}`;
+          return [file, file.replace(/\.png$/, '@2x.png')];
+        }),
+      ),
+    ];
+    for (const file of needed) {
+      expect(
+        patterns.some((pattern) => path.matchesGlob(file, pattern)),
+        `${file} is packed`,
+      ).toBe(true);
+    }
+  });
+});
