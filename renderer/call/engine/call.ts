@@ -68,7 +68,7 @@ export class Call {
   readonly peerUserId: string;
   readonly partyId: string;
   readonly videoOffered: boolean;
-  readonly createdAt: number;
+  createdAt: number;
 
   state: CallState;
   endReason: EndReason | null = null;
@@ -142,6 +142,29 @@ export class Call {
     init: { callId: string; roomId: string; peerUserId: string; partyId: string; video: boolean },
   ): Call {
     return new Call(ctx, { ...init, direction: 'outgoing' });
+  }
+
+  /**
+   * A call that rang while this device was away (offline, asleep, not running) and was
+   * over by the time it caught up: nothing to do but remember it as missed.
+   */
+  static missedWhileAway(
+    ctx: CallContext,
+    init: { roomId: string; sender: string; invite: InviteEvent; at: number },
+  ): Call {
+    const call = new Call(ctx, {
+      callId: init.invite.callId,
+      roomId: init.roomId,
+      direction: 'incoming',
+      peerUserId: init.sender,
+      partyId: '',
+      video: /^m=video /m.test(init.invite.offer.sdp),
+    });
+    call.createdAt = init.at;
+    call.state = 'ended';
+    call.endReason = 'missed';
+    call.endedAt = init.at;
+    return call;
   }
 
   static incoming(

@@ -325,6 +325,9 @@ export class CallEngine {
     const { ring, silenced } = invitesToRing(entries.map((e) => e.entry));
     for (const s of silenced) {
       this.#log.info('invite not ringing', { callId: s.invite.event.callId, reason: s.reason });
+      // The caller gave up within what this device is only now catching up on: a missed call.
+      const raw = entries.find((e) => e.entry.eventId === s.invite.eventId)?.raw;
+      if (live && s.reason === 'hung-up' && raw !== undefined) this.#rememberMissed(s.invite, raw);
     }
     const ringable = new Set(ring.map((entry) => entry.eventId));
 
@@ -383,6 +386,18 @@ export class CallEngine {
     }
   }
 
+  /** An invite for us from the room's other member that can no longer ring: history keeps it as missed. */
+  #rememberMissed(entry: TimelineCallEvent<InviteEvent>, raw: IncomingCallEvent): void {
+    const room = this.#signalling.room(entry.roomId);
+    if (room?.peerUserId !== entry.sender || this.#find(entry.roomId, entry.event.callId) !== undefined) return;
+    if (entry.event.invitee !== null && entry.event.invitee !== this.#own.userId) return;
+    const at = raw.arrivedAt - (raw.ageAtArrivalMs ?? 0);
+    this.#calls.push(
+      Call.missedWhileAway(this.#ctx, { roomId: entry.roomId, sender: entry.sender, invite: entry.event, at }),
+    );
+    this.#emit();
+  }
+
   async #onInvite(entry: TimelineCallEvent<InviteEvent>, raw: IncomingCallEvent): Promise<void> {
     const invite = entry.event;
     const room = this.#signalling.room(entry.roomId);
@@ -407,6 +422,7 @@ export class CallEngine {
         return;
       }
       this.#log.info('invite ignored', { callId: invite.callId, reason: decision.reason });
+      if (decision.reason === 'expired' || decision.reason === 'too-late-to-answer') this.#rememberMissed(entry, raw);
       this.#notice({ kind: 'ignored-invite', callId: invite.callId, roomId: entry.roomId, reason: decision.reason });
       return;
     }

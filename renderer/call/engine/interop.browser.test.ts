@@ -85,7 +85,34 @@ describe('ringing rules', () => {
     rig.relay.inject(roomId, BOB, 'm.call.hangup', { ...common, reason: 'user_hangup' });
     await new Promise((resolve) => setTimeout(resolve, 200));
     expect(alice.notices).toEqual([]);
-    expect(alice.calls()).toEqual([]);
+    // It did not ring, but it is a call Alice missed: history keeps it.
+    expect(alice.calls().map((c) => [c.callId, c.state, c.endReason, c.direction])).toEqual([
+      ['batchedcall', 'ended', 'missed', 'incoming'],
+    ]);
+  });
+
+  it('an invite that expired while this device was away does not ring, and is remembered as missed', async () => {
+    rig = new EngineRig();
+    const alice = rig.add(ALICE, 'ALICEDEV');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    rig.relay.inject(
+      roomId,
+      BOB,
+      'm.call.invite',
+      {
+        call_id: 'oldcall',
+        party_id: 'BOBPARTY',
+        version: '1',
+        lifetime: 60_000,
+        offer: { type: 'offer', sdp: OFFER_SDP },
+      },
+      3_600_000,
+    );
+    await until(() => alice.calls().length > 0, 'the missed call');
+    expect(alice.notices.filter((n) => n.kind === 'ring-start')).toEqual([]);
+    const missed = alice.calls()[0]!;
+    expect(missed).toMatchObject({ callId: 'oldcall', state: 'ended', endReason: 'missed', peerUserId: BOB });
+    expect(Date.now() - missed.endedAt!).toBeGreaterThan(3_500_000);
   });
 
   it('spec: invites in public rooms do not ring (shown as ignored)', async () => {

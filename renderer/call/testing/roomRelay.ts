@@ -66,14 +66,14 @@ export class RoomRelay {
   }
 
   /** Puts an event straight into a room (a peer written by hand, e.g. a version-0 client). */
-  inject(roomId: string, sender: string, type: string, content: Record<string, unknown>): void {
+  inject(roomId: string, sender: string, type: string, content: Record<string, unknown>, ageMs = 0): void {
     this.#events.push({
       type,
       roomId,
       sender,
       eventId: `$ev${++this.#counter}`,
       content: structuredClone(content),
-      serverTs: Date.now(),
+      serverTs: Date.now() - ageMs,
     });
   }
 
