@@ -66,6 +66,7 @@ vi.mock('electron', () => {
   const app = {
     getAppPath: () => process.cwd(),
     getPath: () => os.tmpdir(),
+    setPath: () => undefined,
     getName: () => 'Switchboard',
     getVersion: () => '0.1.0-smoke',
     isPackaged: false,

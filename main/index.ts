@@ -43,7 +43,16 @@ import { decideNavigation, decidePermission, secureWebPreferences } from './wind
 const log = createConsoleLogger('main');
 /** The app ID (electron-builder.yml), also the keychain service name and the Windows AppUserModelID. */
 const APP_ID = 'org.switchboardphone.Switchboard';
-const KEYCHAIN_SERVICE = APP_ID;
+/**
+ * A second, separate Switchboard on one computer (the demo's two people, or a developer's
+ * test account): SWITCHBOARD_PROFILE=name gives it its own keychain entry, its own data
+ * folder (window stores included) and its own single-instance lock.
+ */
+const profile = /^[a-z0-9-]{1,32}$/.test(process.env.SWITCHBOARD_PROFILE ?? '')
+  ? process.env.SWITCHBOARD_PROFILE
+  : null;
+if (profile !== null && profile !== undefined) app.setPath('userData', `${app.getPath('userData')}-${profile}`);
+const KEYCHAIN_SERVICE = profile ? `${APP_ID}.${profile}` : APP_ID;
 const rendererRoot = path.join(import.meta.dirname, '../renderer');
 const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
 const assetsDir = path.join(app.getAppPath(), 'assets');

@@ -1,11 +1,16 @@
 /**
  * `npm run demo`: a local Synapse, two accounts in an encrypted direct room, and two
- * Switchboards signed in and ready to call each other — in visible Chromium windows (the
- * end-to-end harness: main's core in Node, the real window bundle).
+ * Switchboards signed in and ready to call each other — Electron apps where Electron is
+ * installed (each with its own profile, its session put in its keychain entry), otherwise,
+ * or with `--browser`, visible Chromium windows (the end-to-end harness: main's core in
+ * Node, the real window bundle).
  * `npm run demo -- --smoke`: the same headless; places one call, proves media both ways,
  * hangs up and exits 0 — or exits 1 saying what failed.
  */
-import { randomUUID } from 'node:crypto';
+import { spawn } from 'node:child_process';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -15,7 +20,7 @@ import { startHarness, type Harness } from '../tests/e2e/harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from '../tests/e2e/support/pages.js';
 import { chromiumArgs, chromiumExecutablePath } from '../tests/support/chromium.js';
 import { matrixRequest } from '../tests/support/matrixClientApi.js';
-import { registerUser, startSynapse, type SynapseInstance } from '../tests/support/synapse.js';
+import { registerUser, startSynapse, type RegisteredUser, type SynapseInstance } from '../tests/support/synapse.js';
 
 const smoke = process.argv.includes('--smoke');
 const root = path.resolve(import.meta.dirname, '../..');
@@ -46,6 +51,85 @@ async function buildWindow(outDir: string): Promise<void> {
       },
     },
   });
+}
+
+/** The Electron binary, where it is installed (it cannot be downloaded on every machine). */
+function electronBinary(): string | null {
+  try {
+    const binary = createRequire(import.meta.url)('electron') as unknown;
+    return typeof binary === 'string' && existsSync(binary) ? binary : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Two real Switchboards, each with its own profile (keychain entry, data folder). Their
+ * sessions are put in their keychain entries, so they start signed in.
+ */
+async function runInElectron(binary: string, synapse: SynapseInstance, alice: RegisteredUser, bob: RegisteredUser) {
+  step('building the app…');
+  for (const config of ['vite.renderer.config.ts', 'vite.main.config.ts', 'vite.preload.config.ts']) {
+    await build({ configFile: path.join(root, config), logLevel: 'warn' });
+  }
+  const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
+    synapse.baseUrl,
+    alice.accessToken,
+    'POST',
+    '/_matrix/client/v3/createRoom',
+    {
+      preset: 'trusted_private_chat',
+      is_direct: true,
+      invite: [bob.userId],
+      initial_state: [{ type: 'm.room.encryption', state_key: '', content: { algorithm: 'm.megolm.v1.aes-sha2' } }],
+    },
+  );
+  await matrixRequest(
+    synapse.baseUrl,
+    bob.accessToken,
+    'POST',
+    `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
+    {},
+  );
+  for (const [me, them] of [
+    [alice, bob],
+    [bob, alice],
+  ] as const) {
+    await matrixRequest(
+      synapse.baseUrl,
+      me.accessToken,
+      'PUT',
+      `/_matrix/client/v3/user/${encodeURIComponent(me.userId)}/account_data/m.direct`,
+      {
+        [them.userId]: [roomId],
+      },
+    );
+  }
+  const keytar = (await import('keytar')).default;
+  const children = [alice, bob].map((user, index) => {
+    const profile = `demo-${index === 0 ? 'alice' : 'bob'}`;
+    return { user, profile };
+  });
+  for (const { user, profile } of children) {
+    const service = `org.switchboardphone.Switchboard.${profile}`;
+    await keytar.setPassword(
+      service,
+      'session',
+      JSON.stringify({
+        homeserverUrl: synapse.baseUrl,
+        userId: user.userId,
+        deviceId: user.deviceId,
+        accessToken: user.accessToken,
+      }),
+    );
+    await keytar.setPassword(service, 'crypto-store-key', randomBytes(32).toString('base64'));
+  }
+  const processes = children.map(({ profile }) =>
+    spawn(binary, [root], { stdio: 'inherit', env: { ...process.env, SWITCHBOARD_PROFILE: profile } }),
+  );
+  step(`two Switchboards are open (Alice and Bob), signed in, in direct room ${roomId}. Ctrl+C ends the demo.`);
+  await new Promise<void>((resolve) => process.once('SIGINT', () => resolve()));
+  for (const child of processes) child.kill();
 }
 
 async function waitFor<T>(
@@ -82,6 +166,13 @@ async function main(): Promise<void> {
     ];
     step(`accounts: ${people.map((p) => `${p.user.userId} (password ${p.user.password})`).join(', ')}`);
 
+    const electron = smoke || process.argv.includes('--browser') ? null : electronBinary();
+    if (electron !== null) {
+      await runInElectron(electron, synapse, alice, bob);
+      return;
+    }
+    if (!smoke) step('Electron is not installed here: the windows open in Chromium (the end-to-end harness)');
+
     browser = await chromium.launch({
       executablePath: chromiumExecutablePath,
       args: [...chromiumArgs],
@@ -109,8 +200,6 @@ async function main(): Promise<void> {
       `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
       {},
     );
-    // Electron windows need per-person profiles in main; until those are wired the demo shows
-    // the same window bundle in Chromium, which is what --browser asks for.
     step(`both signed in; direct room ${roomId} (encrypted)`);
 
     if (!smoke) {
