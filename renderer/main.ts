@@ -4,6 +4,7 @@ import { getBridge } from './bridge.js';
 import { startCalls } from './call/callsForSession.js';
 import { MatrixSession, wipeRendererStores } from './matrix/matrixSession.js';
 import { AccountStore } from './state/accountStore.svelte.js';
+import { AvatarImages } from './state/avatarImages.svelte.js';
 import { AppShell } from './state/appShell.svelte.js';
 import { CallHistory, followCalls } from './state/callHistory.svelte.js';
 import { sendDesktopPreferencesToMain } from './state/desktopPreferences.js';
@@ -22,10 +23,17 @@ const settings = new SettingsStore(window.localStorage, (preferences) =>
 );
 const history = new CallHistory(window.localStorage);
 const devices = new DeviceList();
+/** The running Matrix session, for what is not part of the account store's view of it. */
+let matrix: MatrixSession | null = null;
+const avatars = new AvatarImages(
+  (userId) => matrix?.avatarOf(userId) ?? null,
+  async (mxc) => (matrix === null ? null : matrix.avatarImage(mxc)),
+);
 const account = new AccountStore({
   bridge,
   startSession: async (summary) => {
     const session = await MatrixSession.start(bridge, summary);
+    matrix = session;
     const calls = startCalls({
       session,
       ring: bridgeRingPort(bridge, (userId) => session.displayName(userId)),
@@ -45,6 +53,8 @@ const account = new AccountStore({
       stop: () => {
         calls.stop();
         session.stop();
+        matrix = null;
+        avatars.dispose();
       },
     };
   },
@@ -56,7 +66,17 @@ const target = document.getElementById('app');
 if (target === null) throw new Error('index.html has no #app element');
 mount(App, {
   target,
-  props: { shell, account, settings, history, devices, link, ringer: new TonePlayer(), tones: new TonePlayer() },
+  props: {
+    shell,
+    account,
+    settings,
+    history,
+    devices,
+    link,
+    avatars,
+    ringer: new TonePlayer(),
+    tones: new TonePlayer(),
+  },
 });
 followCalls(history, () => ({
   userId: account.account?.status === 'signed-in' ? account.account.session.userId : null,

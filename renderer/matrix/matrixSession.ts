@@ -70,9 +70,30 @@ export class MatrixSession {
   #batchChain: Promise<void> = Promise.resolve();
   #liveSyncSeen = false;
 
-  private constructor(client: MatrixClient, session: SessionSummary) {
+  readonly #fetch: typeof fetch;
+
+  private constructor(client: MatrixClient, session: SessionSummary, gatewayFetch: typeof fetch) {
     this.client = client;
     this.session = session;
+    this.#fetch = gatewayFetch;
+  }
+
+  /** A person's avatar (mxc:) as a small image, fetched with authentication through the gateway. */
+  async avatarImage(mxc: string, size = 96): Promise<Blob | null> {
+    const url = this.client.mxcUrlToHttp(mxc, size, size, 'crop', false, true, true);
+    if (url === null) return null;
+    const response = await this.#fetch(url);
+    if (!response.ok || !(response.headers.get('content-type') ?? '').startsWith('image/')) return null;
+    return response.blob();
+  }
+
+  /** The avatar (mxc:) a person shows in the rooms we share, if any. */
+  avatarOf(userId: string): string | null {
+    for (const room of this.client.getRooms()) {
+      const mxc = room.getMember(userId)?.getMxcAvatarUrl();
+      if (mxc) return mxc;
+    }
+    return this.client.getUser(userId)?.avatarUrl ?? null;
   }
 
   static async start(bridge: SwitchboardApi, session: SessionSummary): Promise<MatrixSession> {
@@ -81,17 +102,18 @@ export class MatrixSession {
       dbName: `${SYNC_DB_PREFIX}:${session.userId}:${session.deviceId}`,
       localStorage: window.localStorage,
     });
+    const gatewayFetch = createGatewayFetch(bridge);
     const client = createClient({
       baseUrl: session.homeserverUrl,
       userId: session.userId,
       deviceId: session.deviceId,
       accessToken: GATEWAY_ACCESS_TOKEN_PLACEHOLDER,
-      fetchFn: createGatewayFetch(bridge),
+      fetchFn: gatewayFetch,
       store,
       timelineSupport: false,
       disableVoip: true, // the call engine is ours; matrix-js-sdk's own must not answer for us
     });
-    const matrix = new MatrixSession(client, session);
+    const matrix = new MatrixSession(client, session, gatewayFetch);
     await store.startup();
     const { key } = await bridge.request('account.storeKey', {});
     await client.initRustCrypto({ storageKey: decodeKey(key), cryptoDatabasePrefix: CRYPTO_DB_PREFIX });

@@ -90,6 +90,29 @@ describe('the account in the harness: sign-in, the token stays in main, encrypte
     await expect
       .poll(() => bob.page.getByTestId('contacts').textContent(), { timeout: 20_000 })
       .toContain('Alice Liddell');
+
+    // Bob's picture reaches Alice's window through the gateway (authenticated media), as a blob: image.
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const bobToken = await savedToken(bob.harness);
+    const upload = await fetch(`${synapse.baseUrl}/_matrix/media/v3/upload?filename=bob.png`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${bobToken}`, 'content-type': 'image/png' },
+      body: png,
+    });
+    const { content_uri: avatarUrl } = (await upload.json()) as { content_uri: string };
+    await matrixRequest(
+      synapse.baseUrl,
+      bobToken,
+      'PUT',
+      `/_matrix/client/v3/profile/${encodeURIComponent(bob.user.userId)}/avatar_url`,
+      {
+        avatar_url: avatarUrl,
+      },
+    );
+    await expect.poll(() => alice.page.locator('img[src^="blob:"]').count(), { timeout: 20_000 }).toBeGreaterThan(0);
   });
 
   async function sendInviteAndAwaitOnBob(callId: string) {
