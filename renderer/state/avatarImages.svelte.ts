@@ -6,6 +6,8 @@ import { SvelteMap } from 'svelte/reactivity';
  */
 export class AvatarImages {
   readonly #urls = new SvelteMap<string, string>();
+  // Bookkeeping only: nothing renders from it, so it need not be reactive.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
   readonly #loading = new Set<string>();
   readonly #avatarOf: (userId: string) => string | null;
   readonly #load: (mxc: string) => Promise<Blob | null>;
