@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
-import { build } from 'vite';
+import { buildHarnessWindow } from '../tests/e2e/harness/buildHarnessWindow.js';
 import { chromiumArgs, chromiumExecutablePath } from '../tests/support/chromium.js';
 import { startSynapse } from '../tests/support/synapse.js';
 import { matrixCallBaseline } from '../bench/matrixCallBaseline.js';
@@ -19,33 +19,9 @@ const callsArg = process.argv.find((arg) => arg.startsWith('--calls='));
 const calls = callsArg === undefined ? 20 : Math.max(1, Math.min(200, Number(callsArg.slice('--calls='.length)) || 20));
 const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
-async function buildWindow(outDir: string): Promise<void> {
-  await build({
-    configFile: path.join(root, 'vite.renderer.config.ts'),
-    root: path.join(root, 'renderer'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    build: {
-      outDir: path.join(outDir, '__harness'),
-      emptyOutDir: true,
-      lib: {
-        entry: path.join(root, 'tests/e2e/harness/harnessPreload.ts'),
-        formats: ['iife'],
-        name: 'harnessPreload',
-        fileName: () => 'preload.js',
-      },
-    },
-  });
-}
-
 async function main(): Promise<void> {
   const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
-  await buildWindow(rendererDir);
+  await buildHarnessWindow(root, rendererDir);
   const synapse = await startSynapse({ log });
   const browser = await chromium.launch({
     executablePath: chromiumExecutablePath,

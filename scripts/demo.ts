@@ -18,6 +18,7 @@ import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
 import { startHarness, type Harness } from '../tests/e2e/harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from '../tests/e2e/support/pages.js';
+import { buildHarnessWindow } from '../tests/e2e/harness/buildHarnessWindow.js';
 import { chromiumArgs, chromiumExecutablePath } from '../tests/support/chromium.js';
 import { matrixRequest } from '../tests/support/matrixClientApi.js';
 import { registerUser, startSynapse, type RegisteredUser, type SynapseInstance } from '../tests/support/synapse.js';
@@ -27,30 +28,6 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 function step(message: string): void {
   process.stdout.write(`demo: ${message}\n`);
-}
-
-async function buildWindow(outDir: string): Promise<void> {
-  await build({
-    configFile: path.join(root, 'vite.renderer.config.ts'),
-    root: path.join(root, 'renderer'),
-    logLevel: 'warn',
-    build: { outDir, emptyOutDir: true },
-  });
-  await build({
-    configFile: false,
-    root,
-    logLevel: 'warn',
-    build: {
-      outDir: path.join(outDir, '__harness'),
-      emptyOutDir: true,
-      lib: {
-        entry: path.join(root, 'tests/e2e/harness/harnessPreload.ts'),
-        formats: ['iife'],
-        name: 'harnessPreload',
-        fileName: () => 'preload.js',
-      },
-    },
-  });
 }
 
 /** The Electron binary, where it is installed (it cannot be downloaded on every machine). */
@@ -154,7 +131,7 @@ async function main(): Promise<void> {
   const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-demo-'));
   try {
     step('building the window…');
-    await buildWindow(rendererDir);
+    await buildHarnessWindow(root, rendererDir);
     step('starting a local Synapse (the first run installs it into ~/.cache/switchboard)…');
     synapse = await startSynapse({ log: step });
     const suffix = randomUUID().slice(0, 4);
