@@ -1,7 +1,7 @@
 import { builtinModules } from 'node:module';
 import { defineConfig } from 'vite';
 
-// Node scripts (the demo, the benchmark), bundled so they can use the TypeScript test
+// Node scripts (the demo, the benchmark, dev, the real-Electron suite's launcher), bundled so they can use the TypeScript test
 // support and harness as they are. Packages stay external and load from node_modules.
 export default defineConfig({
   build: {
@@ -10,7 +10,12 @@ export default defineConfig({
     emptyOutDir: true,
     target: 'node22',
     rollupOptions: {
-      input: { demo: 'scripts/demo.ts', bench: 'scripts/bench.ts' },
+      input: {
+        demo: 'scripts/demo.ts',
+        bench: 'scripts/bench.ts',
+        dev: 'scripts/dev.ts',
+        'test-electron': 'scripts/testElectron.ts',
+      },
       external: [/^[^./]/, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js' },
     },

@@ -6,8 +6,11 @@ import type { FetchLike } from './account/homeserverDiscovery.js';
 import { createHomeserverGateway, type GatewayLimits, type HomeserverGateway } from './account/homeserverGateway.js';
 import type { EmitEvent } from './bridge/eventSender.js';
 import type { RequestHandlers } from './bridge/registerBridge.js';
+import type { SenderFrameLike } from '../preload/ipcShapes.js';
 import type { Logger } from './log.js';
 import { createDesktopShell, type DesktopShell, type ShellAdapters } from './shell/desktopShell.js';
+import type { Scheduler } from './shell/ringTimers.js';
+import { createScreenSharePicker, type DesktopSourceLike, type ScreenSharePicker } from './shell/screenSharePicker.js';
 
 /**
  * Main's logic, free of Electron: the bridge handlers and the services behind them.
@@ -34,6 +37,12 @@ export interface MainCoreDeps {
   shell?: ShellAdapters;
   now?: () => number;
   gatewayLimits?: GatewayLimits;
+  /** The screens and windows that can be shared (Electron: desktopCapturer). Left out: none. */
+  listCaptureSources?: () => Promise<DesktopSourceLike[]>;
+  /** Whether a frame is the app's own page (the screen picker answers no one else). */
+  isAppFrame?: (frame: SenderFrameLike) => boolean;
+  /** Timers for the screen picker; the system's when left out. */
+  scheduler?: Scheduler;
 }
 
 export interface MainCore {
@@ -41,6 +50,8 @@ export interface MainCore {
   account: AccountService;
   gateway: HomeserverGateway;
   shell: DesktopShell;
+  /** Electron's display-media request handler, and the window's answer to it. */
+  screenShare: ScreenSharePicker;
 }
 
 export function normalisePlatform(platform: string): RequestReply<'app.info'>['platform'] {
@@ -73,10 +84,23 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
     log: deps.log,
     ...(deps.gatewayLimits ? { limits: deps.gatewayLimits } : {}),
   });
+  const screenShare = createScreenSharePicker({
+    isAppFrame: deps.isAppFrame ?? (() => false),
+    listSources: deps.listCaptureSources ?? (() => Promise.resolve([])),
+    emit,
+    newRequestId: () => randomBytes(12).toString('base64url'),
+    scheduler: deps.scheduler ?? {
+      now: () => Date.now(),
+      setTimeout: (fn, ms) => setTimeout(fn, ms),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+    log: deps.log,
+  });
   return {
     account,
     gateway,
     shell,
+    screenShare,
     handlers: {
       'app.info': () => info,
       'account.state': () => account.state(),
@@ -104,6 +128,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       'shell.settings.get': () => shell.settings(),
       'shell.settings.set': (change) => shell.changeSettings(change),
       'link.take': () => ({ link: shell.takePendingLink() }),
+      'screenShare.pick': (choice) => screenShare.pick(choice),
     },
   };
 }

@@ -4,17 +4,16 @@
  * (main/core.ts, main/shell/*; docs/desktop-shell.md says how they fit).
  */
 import { execFile } from 'node:child_process';
+import fsSync from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import keytar from 'keytar';
 import {
   app,
   BrowserWindow,
   dialog,
   ipcMain,
-  Menu,
   nativeTheme,
   net,
   Notification,
@@ -22,8 +21,18 @@ import {
   protocol,
   session,
   shell,
-  Tray,
 } from 'electron';
+import { loadKeychain } from './account/keychainLoader.js';
+import { createNetFetch } from './account/netFetch.js';
+import { appLayout } from './appLayout.js';
+import {
+  applyWindowsToastIdentity,
+  createElectronTray,
+  installApplicationMenu,
+  listCaptureSources,
+  requestDockAttention,
+} from './electronAdapters.js';
+import { SELF_TEST_FLAG, runSelfTest } from './selfTest.js';
 import { APP_BASE_URL, APP_HOST, APP_SCHEME, electronAppOrigin, isAppUrl } from './appOrigin.js';
 import { serveAppFile } from './appFiles.js';
 import { createEventSender } from './bridge/eventSender.js';
@@ -34,9 +43,6 @@ import { createAutostartControl } from './shell/autostart.js';
 import { DEFAULT_ACTIVATION_SCHEME } from './shell/notificationPresenter.js';
 import { createShellSettingsFile } from './shell/shellSettings.js';
 import { detectTrayAvailability } from './shell/trayAvailability.js';
-import type { TrayLike } from './shell/trayController.js';
-import { NOTIFICATION_ICON_FILE, trayIconFile } from './shell/trayIcons.js';
-import type { TrayIconState } from './shell/trayState.js';
 import { MINIMISE_EXPLANATION, decideStartupWindow, shouldStartHidden } from './shell/windowCloseBehaviour.js';
 import { decideNavigation, decidePermission, secureWebPreferences } from './windowSecurity.js';
 
@@ -51,12 +57,27 @@ const APP_ID = 'org.switchboardphone.Switchboard';
 const profile = /^[a-z0-9-]{1,32}$/.test(process.env.SWITCHBOARD_PROFILE ?? '')
   ? process.env.SWITCHBOARD_PROFILE
   : null;
-if (profile !== null && profile !== undefined) app.setPath('userData', `${app.getPath('userData')}-${profile}`);
+const selfTest = process.argv.includes(SELF_TEST_FLAG);
+if (selfTest) app.setPath('userData', fsSync.mkdtempSync(path.join(os.tmpdir(), 'switchboard-self-test-')));
+else if (profile !== null && profile !== undefined) app.setPath('userData', `${app.getPath('userData')}-${profile}`);
 const KEYCHAIN_SERVICE = profile ? `${APP_ID}.${profile}` : APP_ID;
-const rendererRoot = path.join(import.meta.dirname, '../renderer');
-const preloadPath = path.join(import.meta.dirname, '../preload/index.cjs');
-const assetsDir = path.join(app.getAppPath(), 'assets');
+// From the bundle's own folder: out/ in a build, app.asar (and app.asar.unpacked) installed.
+const layout = appLayout(import.meta.dirname, app.getAppPath());
 const execFileAsync = promisify(execFile);
+/** What every core of this app is made with: its identity, the keychain, Electron's net. */
+async function coreEssentials() {
+  return {
+    identity: { name: app.getName(), version: app.getVersion(), platform: process.platform },
+    // Loaded here, not imported at the top: a keytar that cannot load must not stop the app.
+    secrets: await loadKeychain(() => import('keytar'), { platform: process.platform, log }),
+    keychainService: KEYCHAIN_SERVICE,
+    // Electron's net follows the system's proxy settings; redirects stay the gateway's call (netFetch.ts).
+    fetch: createNetFetch(net),
+    isAppFrame: (frame: { url: string; parent: unknown }) =>
+      frame.parent === null && isAppUrl(frame.url, electronAppOrigin),
+    log,
+  };
+}
 
 protocol.registerSchemesAsPrivileged([
   { scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, stream: true } },
@@ -85,8 +106,8 @@ function createWindow(shellCore: MainCore): BrowserWindow {
     minHeight: 520,
     show: false,
     title: 'Switchboard',
-    icon: path.join(assetsDir, NOTIFICATION_ICON_FILE),
-    webPreferences: secureWebPreferences(preloadPath),
+    icon: layout.notificationIconPath,
+    webPreferences: secureWebPreferences(layout.preloadPath),
   });
   for (const name of ['show', 'hide', 'focus', 'blur', 'minimize', 'restore'] as const) {
     window.on(name as 'show', sendVisibility);
@@ -128,31 +149,72 @@ function createWindow(shellCore: MainCore): BrowserWindow {
   return window;
 }
 
-/** The tray, if this desktop shows one; its image follows the panel's light or dark theme. */
-function createTray(): {
-  tray: TrayLike;
-  iconPath: (state: TrayIconState) => string;
-  onClick: (fn: () => void) => void;
-} {
-  const darkPanel = (): boolean =>
-    process.platform === 'win32'
-      ? nativeTheme.shouldUseDarkColorsForSystemIntegratedUI
-      : nativeTheme.shouldUseDarkColors;
-  const iconPath = (state: TrayIconState): string =>
-    path.join(assetsDir, trayIconFile(state, { platform: process.platform, darkPanel: darkPanel() }));
-  const tray = new Tray(iconPath('signed-out'));
-  return {
-    tray: {
-      setImage: (image) => tray.setImage(image),
-      setToolTip: (text) => tray.setToolTip(text),
-      setContextMenu: (template) => tray.setContextMenu(Menu.buildFromTemplate(template)),
+/** The app:// protocol, the permission handlers and the display-media handler on the session. */
+function secureSession(created: MainCore): void {
+  protocol.handle(APP_SCHEME, async (request) => {
+    const url = new URL(request.url);
+    if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
+    const response = await serveAppFile(layout.rendererRoot, url.pathname);
+    return new Response(response.body, { status: response.status, headers: response.headers });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
+    const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
+    callback(decidePermission({ permission, requestingUrl: details.requestingUrl, mediaTypes }, electronAppOrigin));
+  });
+  session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
+    decidePermission({ permission, requestingUrl: requestingOrigin }, electronAppOrigin),
+  );
+  // Without a handler getDisplayMedia fails outright. macOS 15+ shows its own picker (and
+  // then never calls the handler); elsewhere the window shows ours (screenSharePicker.ts).
+  session.defaultSession.setDisplayMediaRequestHandler(
+    (request, callback) => {
+      created.screenShare.handle({ ...request, frame: request.frame ?? null }, callback);
     },
-    iconPath,
-    onClick: (fn) => tray.on('click', fn),
-  };
+    { useSystemPicker: true },
+  );
 }
 
-if (!app.requestSingleInstanceLock()) {
+/** `--self-test`: load the window, reach main through the bridge and the keychain, report, exit. */
+async function selfTestAndExit(): Promise<void> {
+  const essentials = await coreEssentials();
+  const created = createMainCore({
+    ...essentials,
+    deviceName: 'Switchboard self-test',
+    onAccountChange: () => undefined,
+  });
+  secureSession(created);
+  registerBridge(ipcMain, {
+    handlers: created.handlers,
+    isAppSender: (frame) => isAppUrl(frame.url, electronAppOrigin),
+    log,
+  });
+  const window = new BrowserWindow({ show: false, webPreferences: secureWebPreferences(layout.preloadPath) });
+  const result = await runSelfTest(
+    {
+      loadWindow: () => window.loadURL(`${APP_BASE_URL}index.html`),
+      askBridge: () => window.webContents.executeJavaScript("window.switchboard.request('app.info', {})", true),
+      probeKeychain: async () => {
+        await essentials.secrets.getPassword(KEYCHAIN_SERVICE, 'self-test-probe');
+      },
+    },
+    {
+      name: app.getName(),
+      version: app.getVersion(),
+      platform: process.platform,
+      electron: process.versions.electron ?? '?',
+    },
+  );
+  process.stdout.write(`${result.lines.join('\n')}\n`);
+  app.exit(result.ok ? 0 : 1);
+}
+
+if (selfTest) {
+  installApplicationMenu();
+  void app.whenReady().then(selfTestAndExit, (error: unknown) => {
+    process.stderr.write(`self-test could not start: ${String(error)}\n`);
+    app.exit(1);
+  });
+} else if (!app.requestSingleInstanceLock()) {
   // Another Switchboard runs: it receives this launch's arguments ('second-instance') and comes forward.
   app.quit();
 } else {
@@ -185,25 +247,13 @@ if (!app.requestSingleInstanceLock()) {
     });
   });
 
+  // Before ready: Electron would otherwise install its default menu (Reload, DevTools).
+  installApplicationMenu();
+
   void app.whenReady().then(async () => {
-    protocol.handle(APP_SCHEME, async (request) => {
-      const url = new URL(request.url);
-      if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-      const response = await serveAppFile(rendererRoot, url.pathname);
-      return new Response(response.body, { status: response.status, headers: response.headers });
-    });
-
-    session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
-      const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;
-      callback(decidePermission({ permission, requestingUrl: details.requestingUrl, mediaTypes }, electronAppOrigin));
-    });
-    session.defaultSession.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-      decidePermission({ permission, requestingUrl: requestingOrigin }, electronAppOrigin),
-    );
-
     if (process.platform === 'win32') {
       // Toasts belong to the app by this ID; their buttons come back through this scheme.
-      app.setAppUserModelId(APP_ID);
+      applyWindowsToastIdentity(APP_ID, log);
       const devArgs = app.isPackaged ? [] : [path.resolve(process.argv[1] ?? '.')];
       app.setAsDefaultProtocolClient(DEFAULT_ACTIVATION_SCHEME, process.execPath, devArgs);
     }
@@ -215,22 +265,18 @@ if (!app.requestSingleInstanceLock()) {
       env: process.env,
       runGdbus: async (args) => (await execFileAsync('gdbus', [...args], { timeout: 2_000 })).stdout,
     });
-    const tray = trayAvailable ? createTray() : null;
+    const tray = trayAvailable ? createElectronTray(layout.assetsDir) : null;
     if (!trayAvailable) log.info('no tray on this desktop: closing the window minimises it');
 
     const created = createMainCore({
-      identity: { name: app.getName(), version: app.getVersion(), platform: process.platform },
-      secrets: keytar,
-      keychainService: KEYCHAIN_SERVICE,
-      // Electron's net.fetch follows the system's proxy settings.
-      fetch: (input, init) => net.fetch(input, init),
+      ...(await coreEssentials()),
+      listCaptureSources,
       deviceName: `Switchboard on ${os.hostname()}`,
-      log,
       onAccountChange: (state) => emit('account.changed', state),
       emit,
       shell: {
         createNotification: (options) => new Notification(options),
-        notificationIconPath: path.join(assetsDir, NOTIFICATION_ICON_FILE),
+        notificationIconPath: layout.notificationIconPath,
         tray: tray?.tray ?? null,
         ...(tray === null ? {} : { trayIconPath: tray.iconPath }),
         getWindow: () => (mainWindow !== null && !mainWindow.isDestroyed() ? mainWindow : null),
@@ -248,9 +294,11 @@ if (!app.requestSingleInstanceLock()) {
         }),
         quit: () => app.quit(),
         activationScheme: DEFAULT_ACTIVATION_SCHEME,
+        ...(process.platform === 'darwin' ? { requestAttention: requestDockAttention } : {}),
       },
     });
     core = created;
+    secureSession(created);
     // macOS opens the menu on click; elsewhere a click brings the window forward.
     if (process.platform !== 'darwin') tray?.onClick(() => created.shell.trayIconClicked());
     nativeTheme.on('updated', () => created.shell.refreshTray());

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { electronAppOrigin } from './appOrigin.js';
-import { decideNavigation, decidePermission, secureWebPreferences } from './windowSecurity.js';
+import { decideNavigation, decidePermission, permissionKind, secureWebPreferences } from './windowSecurity.js';
 
 const appPage = 'app://switchboard/index.html';
 
@@ -40,9 +40,20 @@ describe('decidePermission', () => {
     'usb',
     'serial',
     'pointerLock',
-    'display-capture',
   ])('refuses %s even to the app page', (permission) => {
     expect(decidePermission({ permission, requestingUrl: appPage }, electronAppOrigin)).toBe(false);
+  });
+
+  it('treats getDisplayMedia’s request (media with no media types) as screen capture, for the app page only', () => {
+    const request = { permission: 'media', mediaTypes: [] as string[] };
+    expect(permissionKind(request as never)).toBe('screen-capture');
+    expect(decidePermission({ ...request, requestingUrl: appPage }, electronAppOrigin)).toBe(true);
+    expect(decidePermission({ ...request, requestingUrl: 'https://evil.example/' }, electronAppOrigin)).toBe(false);
+    expect(decidePermission({ permission: 'display-capture', requestingUrl: appPage }, electronAppOrigin)).toBe(true);
+    expect(
+      decidePermission({ permission: 'display-capture', requestingUrl: 'http://127.0.0.1:1/' }, electronAppOrigin),
+    ).toBe(false);
+    expect(permissionKind({ permission: 'media', requestingUrl: appPage, mediaTypes: ['audio'] })).toBe('devices');
   });
 
   it('refuses media requests for kinds other than audio and video', () => {

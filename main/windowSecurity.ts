@@ -31,20 +31,44 @@ export interface PermissionRequest {
   mediaTypes?: readonly string[] | undefined;
 }
 
-const grantablePermissions = new Set(['media', 'speaker-selection']);
+const grantablePermissions = new Set(['media', 'speaker-selection', 'display-capture']);
 const grantableMediaTypes = new Set(['audio', 'video']);
 
+/** What a permission request is for, as far as the decision goes. */
+export type PermissionKind = 'devices' | 'screen-capture' | 'speaker-selection' | 'other';
+
 /**
- * Grants the app's own page its microphone, camera and choice of speaker, and nothing
- * else to anyone. Used for both Electron's permission request and check handlers.
+ * Electron asks getDisplayMedia's permission as "media" with no media types (only
+ * microphone and camera requests name "audio" / "video"), and some versions as
+ * "display-capture". Both are screen capture, which the display-media handler then
+ * narrows to a source the person picked (screenSharePicker.ts).
+ */
+export function permissionKind(request: PermissionRequest): PermissionKind {
+  if (request.permission === 'display-capture') return 'screen-capture';
+  if (request.permission === 'speaker-selection') return 'speaker-selection';
+  if (request.permission !== 'media') return 'other';
+  if (request.mediaTypes !== undefined && request.mediaTypes.length === 0) return 'screen-capture';
+  return 'devices';
+}
+
+/**
+ * Grants the app's own page its microphone, camera, choice of speaker and screen capture
+ * (the person still picks the screen), and nothing else to anyone. Used for both
+ * Electron's permission request and check handlers.
  */
 export function decidePermission(request: PermissionRequest, app: AppOrigin): boolean {
   if (!isAppUrl(request.requestingUrl, app)) return false;
   if (!grantablePermissions.has(request.permission)) return false;
-  if (request.permission === 'media' && request.mediaTypes !== undefined) {
-    return request.mediaTypes.every((type) => grantableMediaTypes.has(type));
+  switch (permissionKind(request)) {
+    case 'screen-capture':
+    case 'speaker-selection':
+      return true;
+    case 'devices':
+      // A check (no media types) asks whether devices may be used at all.
+      return request.mediaTypes === undefined || request.mediaTypes.every((type) => grantableMediaTypes.has(type));
+    case 'other':
+      return false;
   }
-  return true;
 }
 
 /** What the window must do when its page tries to leave or to open another window. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createBridgeApi } from './bridgeApi.js';
-import { BridgeError, EVENT_IPC_CHANNEL, REQUEST_IPC_CHANNEL } from './contract.js';
+import { BridgeError, EVENT_IPC_CHANNEL, REQUEST_IPC_CHANNEL, bridgeFromExposed } from './contract.js';
 import type { IpcRendererLike, IpcRendererListener } from './ipcShapes.js';
 
 function fakeIpcRenderer(answer: (channel: string, args: unknown[]) => unknown) {
@@ -25,29 +25,55 @@ function fakeIpcRenderer(answer: (channel: string, args: unknown[]) => unknown) 
 }
 
 describe('createBridgeApi', () => {
-  it('sends a request as one envelope and returns the reply value', async () => {
+  it('sends a request as one envelope and returns the reply as data', async () => {
     const { ipc, invoked } = fakeIpcRenderer(() => ({
       ok: true,
       value: { name: 'S', version: '1', platform: 'linux' },
     }));
     const api = createBridgeApi(ipc);
-    await expect(api.request('app.info', {})).resolves.toEqual({ name: 'S', version: '1', platform: 'linux' });
+    await expect(api.request('app.info', {})).resolves.toEqual({
+      ok: true,
+      value: { name: 'S', version: '1', platform: 'linux' },
+    });
     expect(invoked).toEqual([[REQUEST_IPC_CHANNEL, { channel: 'app.info', payload: {} }]]);
   });
 
-  it('turns a refusal from main into a BridgeError with its code and message', async () => {
+  it('hands a refusal from main over as data, and the page turns it into a BridgeError with its code', async () => {
     const { ipc } = fakeIpcRenderer(() => ({ ok: false, error: { code: 'invalid-payload', message: 'bad field' } }));
-    const error = await createBridgeApi(ipc)
+    const exposed = createBridgeApi(ipc);
+    await expect(exposed.request('app.info', {})).resolves.toEqual({
+      ok: false,
+      error: { code: 'invalid-payload', message: 'bad field' },
+    });
+    const error = await bridgeFromExposed(exposed)
       .request('app.info', {})
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(BridgeError);
     expect(error).toMatchObject({ code: 'invalid-payload', message: 'bad field' });
   });
 
+  it('never rejects: a failed transport or a reply outside the contract is a transport-failed reply', async () => {
+    const broken = createBridgeApi(
+      fakeIpcRenderer(() => {
+        throw new Error('ipc gone');
+      }).ipc,
+    );
+    await expect(broken.request('app.info', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'transport-failed', message: expect.stringContaining('ipc gone') },
+    });
+    const garbled = createBridgeApi(fakeIpcRenderer(() => ({ ok: 'maybe' })).ipc);
+    await expect(garbled.request('app.info', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'transport-failed' },
+    });
+  });
+
   it('refuses to send on a channel the contract does not know', async () => {
     const { ipc, invoked } = fakeIpcRenderer(() => ({ ok: true, value: null }));
-    await expect(createBridgeApi(ipc).request('fs.read' as never, {} as never)).rejects.toMatchObject({
-      code: 'unknown-channel',
+    await expect(createBridgeApi(ipc).request('fs.read', {})).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'unknown-channel' },
     });
     expect(invoked).toEqual([]);
   });

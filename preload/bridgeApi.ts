@@ -1,27 +1,26 @@
 import {
-  BridgeError,
   EVENT_IPC_CHANNEL,
   REQUEST_IPC_CHANNEL,
   bridgeReplySchema,
   eventContract,
   isEventChannel,
   isRequestChannel,
+  type BridgeReply,
   type EventChannel,
   type EventPayload,
-  type RequestChannel,
+  type ExposedBridge,
   type RequestEnvelope,
-  type RequestPayload,
-  type RequestReply,
-  type SwitchboardApi,
 } from './contract.js';
 import type { IpcRendererLike, IpcRendererListener } from './ipcShapes.js';
 
 /**
  * Builds the narrow API the page sees. It carries envelopes over one request channel and
  * one event channel, and hands listeners only the payload: the transport's event object
- * (Electron's IpcRendererEvent, with its `sender`) never reaches the page.
+ * (Electron's IpcRendererEvent, with its `sender`) never reaches the page. Every request
+ * resolves with a reply as data, never a rejection: an Error would lose its code crossing
+ * contextBridge.
  */
-export function createBridgeApi(ipc: IpcRendererLike): SwitchboardApi {
+export function createBridgeApi(ipc: IpcRendererLike): ExposedBridge {
   type AnyListener = (payload: unknown) => void;
   const listeners = new Map<EventChannel, Set<AnyListener>>();
 
@@ -43,15 +42,25 @@ export function createBridgeApi(ipc: IpcRendererLike): SwitchboardApi {
   let subscribed = false;
 
   return {
-    async request<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<RequestReply<C>> {
+    async request(channel: string, payload: unknown): Promise<BridgeReply> {
       if (!isRequestChannel(channel)) {
-        throw new BridgeError({ code: 'unknown-channel', message: `unknown request channel "${String(channel)}"` });
+        return {
+          ok: false,
+          error: { code: 'unknown-channel', message: `unknown request channel "${String(channel)}"` },
+        };
       }
       const envelope: RequestEnvelope = { channel, payload };
-      const raw = await ipc.invoke(REQUEST_IPC_CHANNEL, envelope);
-      const reply = bridgeReplySchema.parse(raw);
-      if (!reply.ok) throw new BridgeError(reply.error);
-      return reply.value as RequestReply<C>;
+      let raw: unknown;
+      try {
+        raw = await ipc.invoke(REQUEST_IPC_CHANNEL, envelope);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        return { ok: false, error: { code: 'transport-failed', message: `no reply from the app: ${message}` } };
+      }
+      const reply = bridgeReplySchema.safeParse(raw);
+      if (!reply.success)
+        return { ok: false, error: { code: 'transport-failed', message: 'the app sent no valid reply' } };
+      return reply.data;
     },
 
     on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void {

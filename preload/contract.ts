@@ -139,6 +139,26 @@ export const linkOpenSchema = z
   .strict();
 export type LinkOpen = z.infer<typeof linkOpenSchema>;
 
+/** desktopCapturer's source IDs: `screen:N:M` or `window:N:M`. */
+const captureSourceIdSchema = z.string().regex(/^(screen|window):[0-9-]{1,24}:[0-9-]{1,24}$/);
+/** At most this many screens and windows are offered in the picker. */
+export const MAX_CAPTURE_SOURCES = 32;
+/** A thumbnail is a small JPEG or PNG as a data: URL (img-src allows data:). */
+export const MAX_THUMBNAIL_URL_LENGTH = 96 * 1024;
+export const captureSourceSchema = z
+  .object({
+    id: captureSourceIdSchema,
+    kind: z.enum(['screen', 'window']),
+    name: z.string().max(512),
+    thumbnail: z
+      .string()
+      .max(MAX_THUMBNAIL_URL_LENGTH)
+      .regex(/^data:image\/(jpeg|png);base64,[A-Za-z0-9+/]*={0,2}$/)
+      .nullable(),
+  })
+  .strict();
+export type CaptureSource = z.infer<typeof captureSourceSchema>;
+
 /** Requests: renderer → main, each answered with a reply. */
 export const requestContract = {
   'account.state': { payload: noPayload, reply: accountStateSchema },
@@ -237,6 +257,11 @@ export const requestContract = {
    * Calling it also tells main the window now listens for `link.open`.
    */
   'link.take': { payload: noPayload, reply: z.object({ link: linkOpenSchema.nullable() }) },
+  /** The person's choice in the screen picker (`screenShare.choose`); null: cancelled. */
+  'screenShare.pick': {
+    payload: z.object({ requestId: requestIdSchema, sourceId: captureSourceIdSchema.nullable() }).strict(),
+    reply: z.object({ accepted: z.boolean() }),
+  },
   'app.info': {
     payload: noPayload,
     reply: z.object({
@@ -264,6 +289,12 @@ export const eventContract = {
   'shell.settings.changed': shellSettingsSchema,
   /** A matrix: link to a person arrived while the window listens. */
   'link.open': linkOpenSchema,
+  /** The page asked to share a screen: the person chooses one (or cancels) with `screenShare.pick`. */
+  'screenShare.choose': z
+    .object({ requestId: requestIdSchema, sources: z.array(captureSourceSchema).min(1).max(MAX_CAPTURE_SOURCES) })
+    .strict(),
+  /** The picker for that request is over (chosen, cancelled, timed out, or replaced by a newer one). */
+  'screenShare.closed': z.object({ requestId: requestIdSchema }).strict(),
 } as const;
 
 export type RequestChannel = keyof typeof requestContract;
@@ -296,6 +327,8 @@ export const bridgeErrorCodes = [
   'forbidden-sender',
   'invalid-payload',
   'handler-failed',
+  /** The reply never arrived or was not a reply (the transport failed). */
+  'transport-failed',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];
 
@@ -315,7 +348,18 @@ export const bridgeReplySchema = z.discriminatedUnion('ok', [
   }),
 ]);
 
-/** The typed API the preload puts on `window.switchboard`. */
+/**
+ * What the preload puts on `window.switchboard`. Replies cross Electron's contextBridge,
+ * which copies an Error as a bare Error (its code and name are lost), so a refusal
+ * travels as data: `{ ok: false, error }`. The page wraps this in SwitchboardApi
+ * (renderer/bridge.ts), which turns a refusal back into a BridgeError.
+ */
+export interface ExposedBridge {
+  request(channel: string, payload: unknown): Promise<BridgeReply>;
+  on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
+}
+
+/** The typed API the window's code uses (renderer/bridge.ts builds it from ExposedBridge). */
 export interface SwitchboardApi {
   request<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<RequestReply<C>>;
   on<C extends EventChannel>(channel: C, listener: (payload: EventPayload<C>) => void): () => void;
@@ -329,4 +373,16 @@ export class BridgeError extends Error {
     this.name = 'BridgeError';
     this.code = failure.code;
   }
+}
+
+/** The page's SwitchboardApi over what the preload exposed: a refusal becomes a BridgeError. */
+export function bridgeFromExposed(exposed: ExposedBridge): SwitchboardApi {
+  return {
+    async request<C extends RequestChannel>(channel: C, payload: RequestPayload<C>): Promise<RequestReply<C>> {
+      const reply = await exposed.request(channel, payload);
+      if (!reply.ok) throw new BridgeError(reply.error);
+      return reply.value as RequestReply<C>;
+    },
+    on: (channel, listener) => exposed.on(channel, listener),
+  };
 }

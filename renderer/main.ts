@@ -10,6 +10,7 @@ import { CallHistory, followCalls } from './state/callHistory.svelte.js';
 import { sendDesktopPreferencesToMain } from './state/desktopPreferences.js';
 import { DeviceList } from './state/mediaDevices.svelte.js';
 import { TonePlayer } from './state/ringtone.js';
+import { ScreenPickerState } from './state/screenPicker.svelte.js';
 import { SettingsStore } from './state/settingsStore.svelte.js';
 import { connectDesktopShell, PendingLink } from './state/desktopBridge.svelte.js';
 import { bridgeRingPort } from './state/ringPort.js';
@@ -76,6 +77,7 @@ mount(App, {
     avatars,
     ringer: new TonePlayer(),
     tones: new TonePlayer(),
+    screenPicker: new ScreenPickerState(bridge),
   },
 });
 followCalls(history, () => ({

@@ -9,13 +9,12 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { build } from 'vite';
+import { electronBinary } from './electronBinary.js';
 import { startHarness, type Harness } from '../tests/e2e/harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from '../tests/e2e/support/pages.js';
 import { buildHarnessWindow } from '../tests/e2e/harness/buildHarnessWindow.js';
@@ -28,16 +27,6 @@ const root = path.resolve(import.meta.dirname, '../..');
 
 function step(message: string): void {
   process.stdout.write(`demo: ${message}\n`);
-}
-
-/** The Electron binary, where it is installed (it cannot be downloaded on every machine). */
-function electronBinary(): string | null {
-  try {
-    const binary = createRequire(import.meta.url)('electron') as unknown;
-    return typeof binary === 'string' && existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
 }
 
 /**
@@ -143,7 +132,8 @@ async function main(): Promise<void> {
     ];
     step(`accounts: ${people.map((p) => `${p.user.userId} (password ${p.user.password})`).join(', ')}`);
 
-    const electron = smoke || process.argv.includes('--browser') ? null : electronBinary();
+    const installed = electronBinary();
+    const electron = smoke || process.argv.includes('--browser') || !installed.ok ? null : installed.path;
     if (electron !== null) {
       await runInElectron(electron, synapse, alice, bob);
       return;

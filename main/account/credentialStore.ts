@@ -22,8 +22,11 @@ export type Credentials = z.infer<typeof credentialsSchema>;
 export class KeychainUnavailableError extends Error {
   constructor(cause: unknown) {
     super(
-      'No system keychain is available, and Switchboard keeps your sign-in only there. ' +
-        'On Linux, start a Secret Service such as GNOME Keyring or KWallet, then sign in again.',
+      // A keychain that never loaded says itself what is missing (keychainLoader.ts).
+      cause instanceof Error && cause.name === 'KeychainMissingError'
+        ? cause.message
+        : 'No system keychain is available, and Switchboard keeps your sign-in only there. ' +
+            'On Linux, start a Secret Service such as GNOME Keyring or KWallet, then sign in again.',
       { cause },
     );
     this.name = 'KeychainUnavailableError';

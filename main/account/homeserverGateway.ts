@@ -68,10 +68,18 @@ async function readCapped(response: Response, maxBytes: number): Promise<Uint8Ar
   return Buffer.concat(chunks);
 }
 
+const MAX_REDIRECTS = 5;
+/** Media the homeserver may hand off to storage elsewhere (a CDN, an object store). */
+const MEDIA_PATH = /\/_matrix\/(client\/v1\/media|media\/v3|media\/r0)\/(download|thumbnail)\//;
+const isRedirect = (status: number): boolean => status >= 300 && status < 400 && status !== 304;
+
 /**
  * Performs the renderer's homeserver requests (matrix-js-sdk's fetchFn) and adds the
  * access token. Only the signed-in homeserver's origin and its /_matrix/ paths are
- * reachable; redirects are not followed (a token must never follow one elsewhere).
+ * reachable. Redirects are followed deliberately, never by the fetch underneath: within
+ * the homeserver's /_matrix/ paths with the token; a media download or thumbnail may go
+ * on to another origin (storage) without the token; any other redirect elsewhere is
+ * refused, and the token never leaves the homeserver.
  */
 export function createHomeserverGateway(deps: {
   fetch: FetchLike;
@@ -104,6 +112,53 @@ export function createHomeserverGateway(deps: {
     return limits.requestTimeoutMs + extra;
   }
 
+  async function followRedirects(
+    request: RequestPayload<'matrix.fetch'>,
+    url: URL,
+    signal: AbortSignal,
+    token: string,
+    first: Response,
+  ): Promise<Response> {
+    let response = first;
+    let current = url;
+    let withToken = true;
+    for (let hops = 0; isRedirect(response.status); hops++) {
+      const location = response.headers.get('location');
+      await response.body?.cancel();
+      if (location === null) throw new GatewayRefusal('the homeserver answered with a redirect to nowhere');
+      if (hops >= MAX_REDIRECTS) throw new GatewayRefusal('the homeserver redirected too many times');
+      const next = URL.parse(location, current.href);
+      if (next === null) throw new GatewayRefusal('the homeserver redirected to something that is not a URL');
+      if (withToken && sameHomeserverPath(next)) {
+        current = next;
+        response = await perform(request, next, signal, token);
+        continue;
+      }
+      const home = new URL(deps.account.credentials()?.homeserverUrl ?? url.href);
+      const media = request.method === 'GET' && MEDIA_PATH.test(url.pathname);
+      if (!media || (next.protocol !== 'https:' && next.protocol !== home.protocol)) {
+        throw new GatewayRefusal(
+          `refused: the homeserver redirected ${url.pathname} to ${next.origin}, and your sign-in is never sent elsewhere`,
+        );
+      }
+      // Media handed off to storage: fetched from there as anyone would, without the token.
+      deps.log.info('media redirected elsewhere: followed without the token', { to: next.origin });
+      withToken = false;
+      current = next;
+      response = await deps.fetch(next.href, { method: 'GET', signal, redirect: 'manual' });
+    }
+    return response;
+  }
+
+  function sameHomeserverPath(url: URL): boolean {
+    try {
+      checkDestination(url.href);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   async function perform(request: RequestPayload<'matrix.fetch'>, url: URL, signal: AbortSignal, token: string) {
     const headers: Record<string, string> = { authorization: `Bearer ${token}` };
     for (const [name, value] of Object.entries(request.headers)) {
@@ -125,7 +180,7 @@ export function createHomeserverGateway(deps: {
       if (deps.account.shouldRefreshSoon()) await deps.account.refresh();
       let token = deps.account.credentials()?.accessToken;
       if (token === undefined) throw new GatewayRefusal('not signed in');
-      let response = await perform(request, url, signal, token);
+      let response = await followRedirects(request, url, signal, token, await perform(request, url, signal, token));
 
       if (response.status === 401) {
         const text = await response.text();
@@ -134,7 +189,7 @@ export function createHomeserverGateway(deps: {
           const refreshed = (await deps.account.refresh()) && deps.account.credentials()?.accessToken;
           if (refreshed) {
             token = refreshed;
-            response = await perform(request, url, signal, token);
+            response = await followRedirects(request, url, signal, token, await perform(request, url, signal, token));
           } else {
             await deps.account.tokenRejected(token, error.soft_logout === true);
           }

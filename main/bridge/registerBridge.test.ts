@@ -38,6 +38,7 @@ function setup(handlers: Partial<RequestHandlers> = {}) {
       'ring.stop': notInThisTest,
       'call.state': notInThisTest,
       'connection.state': notInThisTest,
+      'screenShare.pick': notInThisTest,
       'shell.settings.get': notInThisTest,
       'shell.settings.set': notInThisTest,
       'link.take': notInThisTest,

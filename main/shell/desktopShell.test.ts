@@ -4,7 +4,7 @@ import type { EmitEvent } from '../bridge/eventSender.js';
 import { createMemoryLogger } from '../log.js';
 import type { AutostartControl } from './autostart.js';
 import { createDesktopShell, createMemoryAutostart, type ShellAdapters } from './desktopShell.js';
-import { createFakeNotifications } from './fakeNotifications.testing.js';
+import { createFakeNotifications, type FakeNotificationOptions } from './fakeNotifications.testing.js';
 import { createFakeScheduler } from './fakeScheduler.testing.js';
 import { createRecordingPowerSaveBlocker, createRecordingTray, createRecordingWindow } from './fakeShell.testing.js';
 import type { RingRequest } from './ringPolicy.js';
@@ -33,9 +33,16 @@ interface Sent {
   payload: unknown;
 }
 
-function setup(options: { platform?: string; adapters?: Partial<ShellAdapters>; signedIn?: boolean } = {}) {
+function setup(
+  options: {
+    platform?: string;
+    adapters?: Partial<ShellAdapters>;
+    signedIn?: boolean;
+    notifications?: FakeNotificationOptions;
+  } = {},
+) {
   const scheduler = createFakeScheduler(t0);
-  const notifications = createFakeNotifications();
+  const notifications = createFakeNotifications(options.notifications);
   const tray = createRecordingTray();
   const window = createRecordingWindow();
   const power = createRecordingPowerSaveBlocker();
@@ -78,6 +85,44 @@ describe('desktopShell: ringing', () => {
     expect(s.tray.image()).toBe('tray/ringing.png');
     expect(s.tray.tooltip()).toBe('Switchboard — Alice is calling');
     expect(s.tray.labels()).toContain('Answer Alice');
+  });
+
+  it('an unsigned macOS build cannot show notifications: the window rises on top with the ringtone and the dock bounces until the ring ends', async () => {
+    let bouncing = 0;
+    const s = setup({
+      platform: 'darwin',
+      notifications: { platform: 'darwin', refuse: true },
+      adapters: {
+        requestAttention: () => {
+          bouncing++;
+          return () => void bouncing--;
+        },
+      },
+    });
+    s.shell.startRing(ring('c1'));
+    // Electron reports the refusal after show(); the plain retry is refused too.
+    await Promise.resolve();
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(s.onScreen()).toEqual([]);
+    expect(s.notifications.all.map((n) => n.options.title)).toEqual(['Alice is calling', 'Alice is calling']);
+    expect(s.window.state()).toMatchObject({ visible: true, onTop: true });
+    expect(s.window.calls).toEqual(expect.arrayContaining(['on top', 'showInactive', 'moveTop']));
+    expect(s.events('ring.sound')).toEqual([{ sound: 'ringtone' }]);
+    expect(bouncing).toBe(1);
+
+    s.shell.stopRing('c1', 'answered');
+    expect(s.window.state().onTop).toBe(false);
+    expect(bouncing).toBe(0);
+  });
+
+  it('a refused notification for a call that already stopped ringing raises nothing', async () => {
+    const s = setup({ platform: 'win32', notifications: { platform: 'win32', refuse: true } });
+    s.shell.startRing(ring('c1'));
+    s.shell.stopRing('c1', 'declined');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(s.window.state().onTop).toBe(false);
   });
 
   it('ring.stop closes the notification at once; an answered call leaves nothing behind', () => {

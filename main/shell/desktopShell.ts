@@ -59,6 +59,9 @@ export interface WindowLike {
   isFocused(): boolean;
   /** Taskbar flash (Windows), dock bounce (macOS), urgency hint (Linux). */
   flashFrame(flag: boolean): void;
+  /** Keeps the window above others (a ringing call no notification could announce). */
+  setAlwaysOnTop(flag: boolean): void;
+  moveTop(): void;
 }
 
 /** Electron's objects, as the shell takes them. Every one may be left out. */
@@ -81,6 +84,8 @@ export interface ShellAdapters {
   quit?: () => void;
   /** The URL scheme Windows toast buttons activate (registered by the entry). */
   activationScheme?: string;
+  /** macOS: bounces the dock icon until the app is active (app.dock.bounce('critical')); returns the cancel. */
+  requestAttention?: () => () => void;
 }
 
 export interface DesktopShellOptions extends ShellAdapters {
@@ -220,10 +225,45 @@ export function createDesktopShell(options: DesktopShellOptions): DesktopShell {
     }
   };
 
+  /**
+   * Ringing calls no notification could announce (macOS refuses an unsigned app's, a
+   * person may have turned them off): the window stays on top on its ringing screen and
+   * the dock bounces, with the ringtone, until they stop ringing.
+   */
+  const unannounced = new Set<string>();
+  let stopAttention: (() => void) | null = null;
+  let raisedOnTop = false;
+  const announceWithoutNotification = (ring: RingRequest): void => {
+    if (!coordinator.ringing().some((r) => r.callId === ring.callId)) return;
+    log.warn('no notification could show the call: raising the window on top', { callId: ring.callId });
+    unannounced.add(ring.callId);
+    raisedOnTop = true;
+    const window = getWindow();
+    if (window !== null) {
+      if (window.isMinimized()) window.restore();
+      window.setAlwaysOnTop(true);
+      window.showInactive();
+      window.moveTop();
+    }
+    stopAttention ??= options.requestAttention?.() ?? null;
+    updateTray();
+  };
+  const releaseUnannounced = (ringing: readonly RingRequest[]): void => {
+    for (const callId of [...unannounced]) {
+      if (!ringing.some((r) => r.callId === callId)) unannounced.delete(callId);
+    }
+    if (unannounced.size > 0 || !raisedOnTop) return;
+    raisedOnTop = false;
+    stopAttention?.();
+    stopAttention = null;
+    getWindow()?.setAlwaysOnTop(false);
+  };
+
   const presenter = createNotificationPresenter({
     platform: options.platform,
     createNotification,
     onAction: onNotificationAction,
+    onUnavailable: announceWithoutNotification,
     ...(options.notificationIconPath === undefined ? {} : { iconPath: options.notificationIconPath }),
     activationScheme,
     newToken: options.newToken ?? (() => randomUUID()),
@@ -249,7 +289,10 @@ export function createDesktopShell(options: DesktopShellOptions): DesktopShell {
         updateTray();
       },
       setFlashing: (on) => getWindow()?.flashFrame(on),
-      ringingChanged: () => updateTray(),
+      ringingChanged: (ringing) => {
+        releaseUnannounced(ringing);
+        updateTray();
+      },
       expired: (callId) => emit('ring.expired', { callId }),
     },
     log,

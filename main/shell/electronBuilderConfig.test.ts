@@ -8,6 +8,7 @@ import path from 'node:path';
 import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/config/config.js';
 import type { Configuration } from 'app-builder-lib';
 import { DebugLogger } from 'builder-util';
+import FpmTarget from 'app-builder-lib/out/targets/FpmTarget.js';
 import { describe, expect, it } from 'vitest';
 import { NOTIFICATION_ICON_FILE, TRAY_ICON_STATES, trayIconFile } from './trayIcons.js';
 
@@ -38,6 +39,23 @@ describe('electron-builder.yml', () => {
     });
   });
 
+  it('keeps electron-builder’s default deb dependencies (GTK, NSS…), which an explicit list would replace', async () => {
+    const config = await load();
+    const defaults = (
+      FpmTarget.prototype as unknown as { getDefaultDepends(target: string): string[] }
+    ).getDefaultDepends('deb');
+    expect(defaults).toEqual(expect.arrayContaining(['libgtk-3-0', 'libnss3', 'libsecret-1-0', 'libnotify4']));
+    const depends = config.deb?.depends;
+    if (depends !== undefined && depends !== null) expect(depends).toEqual(expect.arrayContaining(defaults));
+  });
+
+  it('shows Answer and Decline on macOS (alert style), and unpacks the toast image Windows reads from disk', async () => {
+    const config = await load();
+    expect(config.mac?.extendInfo).toMatchObject({ NSUserNotificationAlertStyle: 'alert' });
+    const unpacked = [config.asarUnpack].flat().filter((p): p is string => typeof p === 'string');
+    expect(unpacked.some((pattern) => path.matchesGlob(`assets/${NOTIFICATION_ICON_FILE}`, pattern))).toBe(true);
+  });
+
   it('every file it points at exists', async () => {
     const config = await load();
     const files = [config.linux?.icon, config.mac?.icon, config.win?.icon, config.mac?.entitlements];
@@ -58,6 +76,7 @@ describe('electron-builder.yml', () => {
           { platform: 'darwin', darkPanel: false },
           { platform: 'win32', darkPanel: true },
           { platform: 'linux', darkPanel: false },
+          { platform: 'linux', darkPanel: true },
         ].flatMap((context) => {
           const file = `assets/${trayIconFile(state, context)}`;
           return [file, file.replace(/\.png$/, '@2x.png')];

@@ -15,8 +15,35 @@ export interface FakeNotification {
   dismiss(): void;
 }
 
+export interface FakeNotificationOptions {
+  /**
+   * Behave as Electron does on this platform: Linux notifications never emit 'action' or
+   * 'failed'; a Windows toast given as toastXml with protocol activation emits no
+   * 'action' (its buttons launch the app instead). Left out: every event may be emitted.
+   */
+  platform?: string;
+  /**
+   * The system refuses every notification, as macOS does for an unsigned build since
+   * Electron 42: each one emits 'failed' right after show() (macOS and Windows only).
+   */
+  refuse?: boolean;
+}
+
+/** What macOS reports for an unsigned app's notification (Electron ≥ 42, UNNotification). */
+export const UNSIGNED_APP_FAILURE = 'Notifications are not allowed for this application';
+
+function refusal(platform: string | undefined, event: string, options: NotificationOptionsLike): string | null {
+  if (platform === 'linux' && (event === 'action' || event === 'failed')) {
+    return `Electron on Linux never emits '${event}' for a notification`;
+  }
+  if (platform === 'win32' && event === 'action' && options.toastXml !== undefined) {
+    return "a protocol-activation toast's buttons launch the app; Electron emits no 'action' for them";
+  }
+  return null;
+}
+
 /** A stand-in for Electron's Notification that records every notification made. */
-export function createFakeNotifications(): {
+export function createFakeNotifications(behaviour: FakeNotificationOptions = {}): {
   create: CreateNotification;
   all: FakeNotification[];
   onScreen(): FakeNotification[];
@@ -29,6 +56,8 @@ export function createFakeNotifications(): {
       shown: false,
       closed: false,
       emit(event: string, arg?: unknown) {
+        const impossible = refusal(behaviour.platform, event, options);
+        if (impossible !== null) throw new Error(impossible);
         const args = event === 'action' || event === 'failed' ? [{}, arg] : [];
         for (const listener of listeners.get(event) ?? []) listener(...args);
       },
@@ -49,6 +78,11 @@ export function createFakeNotifications(): {
         return notification;
       },
       show() {
+        if (behaviour.refuse === true && behaviour.platform !== 'linux') {
+          // Electron reports the refusal asynchronously, after show() returned.
+          queueMicrotask(() => fake.emit('failed', UNSIGNED_APP_FAILURE));
+          return;
+        }
         fake.shown = true;
       },
       close() {

@@ -50,7 +50,7 @@ export interface RecordingWindow extends WindowLike {
   readonly calls: string[];
   /** What the person or the window manager does: no call is recorded. */
   set(state: Partial<{ visible: boolean; focused: boolean; minimised: boolean }>): void;
-  state(): { visible: boolean; focused: boolean; minimised: boolean; flashing: boolean };
+  state(): { visible: boolean; focused: boolean; minimised: boolean; flashing: boolean; onTop: boolean };
 }
 
 /** Starts hidden in the tray, as a tray-resident app spends most of its life. */
@@ -61,6 +61,7 @@ export function createRecordingWindow(
   let focused = initial.focused ?? false;
   let minimised = initial.minimised ?? false;
   let flashing = false;
+  let onTop = false;
   const calls: string[] = [];
   return {
     calls,
@@ -92,12 +93,19 @@ export function createRecordingWindow(
       calls.push(flag ? 'flash on' : 'flash off');
       flashing = flag;
     },
+    setAlwaysOnTop(flag) {
+      calls.push(flag ? 'on top' : 'not on top');
+      onTop = flag;
+    },
+    moveTop() {
+      calls.push('moveTop');
+    },
     set(state) {
       visible = state.visible ?? visible;
       focused = state.focused ?? focused;
       minimised = state.minimised ?? minimised;
     },
-    state: () => ({ visible, focused, minimised, flashing }),
+    state: () => ({ visible, focused, minimised, flashing, onTop }),
   };
 }
 

@@ -57,6 +57,12 @@ export interface NotificationPresenterOptions {
   activationScheme?: string;
   /** A fresh unguessable token (crypto.randomUUID in the app). */
   newToken: () => string;
+  /**
+   * The system would not show the ringing call at all (the 'failed' event, for the plain
+   * retry too): an unsigned macOS build, notifications turned off for the app. The shell
+   * then makes sure the call is not silent by other means.
+   */
+  onUnavailable?: (ring: RingRequest) => void;
   log?: Logger;
 }
 
@@ -228,8 +234,10 @@ export function createNotificationPresenter(options: NotificationPresenterOption
       options.log?.warn('incoming-call notification failed', { callId: ring.callId, error, plain });
       shown.done = true;
       incoming.delete(ring.callId);
-      // A toast the system refused must not leave the call unannounced: try the plain kind.
+      // A toast the system refused must not leave the call unannounced: try the plain kind,
+      // and if even that is refused, say so, so the call is announced another way.
       if (!plain) present(ring, true);
+      else options.onUnavailable?.(ring);
     });
     incoming.set(ring.callId, shown);
     notification.show();

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { APP_ICON_SIZES, NOTIFICATION_ICON_FILE, TRAY_ICON_STATES, trayIconFile } from './trayIcons.js';
+import { APP_ICON_SIZES, NOTIFICATION_ICON_FILE, TRAY_ICON_STATES, panelIsDark, trayIconFile } from './trayIcons.js';
 
 const assets = path.resolve(import.meta.dirname, '../../assets');
 
@@ -13,6 +13,43 @@ async function pngSize(file: string): Promise<{ width: number; height: number }>
 }
 
 const retina = (file: string) => file.replace(/\.png$/, '@2x.png');
+
+describe('panelIsDark', () => {
+  const hints = (platform: string, env: Record<string, string>, appThemeDark: boolean, systemUiDark = false) => ({
+    platform,
+    env,
+    appThemeDark,
+    systemUiDark,
+  });
+
+  it('gives Linux light glyphs in a light-themed app: GNOME’s top bar is dark whatever the theme', () => {
+    expect(panelIsDark(hints('linux', { XDG_CURRENT_DESKTOP: 'ubuntu:GNOME' }, false))).toBe(true);
+    expect(panelIsDark(hints('linux', { XDG_CURRENT_DESKTOP: 'GNOME' }, true))).toBe(true);
+    expect(panelIsDark(hints('linux', {}, false))).toBe(true);
+    expect(trayIconFile('ready', { platform: 'linux', darkPanel: panelIsDark(hints('linux', {}, false)) })).toBe(
+      'tray/dark/ready-32.png',
+    );
+  });
+
+  it('follows the colour scheme on KDE Plasma, whose panel follows it', () => {
+    expect(panelIsDark(hints('linux', { XDG_CURRENT_DESKTOP: 'KDE' }, false))).toBe(false);
+    expect(panelIsDark(hints('linux', { XDG_CURRENT_DESKTOP: 'KDE' }, true))).toBe(true);
+  });
+
+  it('lets the person settle it with SWITCHBOARD_TRAY_GLYPHS', () => {
+    expect(panelIsDark(hints('linux', { SWITCHBOARD_TRAY_GLYPHS: 'dark', XDG_CURRENT_DESKTOP: 'GNOME' }, true))).toBe(
+      false,
+    );
+    expect(panelIsDark(hints('linux', { SWITCHBOARD_TRAY_GLYPHS: 'light', XDG_CURRENT_DESKTOP: 'KDE' }, false))).toBe(
+      true,
+    );
+  });
+
+  it('reads the taskbar’s own theme on Windows, not the apps’', () => {
+    expect(panelIsDark(hints('win32', {}, false, true))).toBe(true);
+    expect(panelIsDark(hints('win32', {}, true, false))).toBe(false);
+  });
+});
 
 describe('trayIconFile', () => {
   it('uses template images on macOS, whatever the appearance', () => {

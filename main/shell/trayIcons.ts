@@ -27,6 +27,33 @@ export interface TrayIconContext {
   darkPanel: boolean;
 }
 
+export interface PanelThemeHints {
+  platform: string;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Electron's nativeTheme.shouldUseDarkColors: the app's (and the desktop's window) theme. */
+  appThemeDark: boolean;
+  /** Electron's nativeTheme.shouldUseDarkColorsForSystemIntegratedUI (Windows: the taskbar). */
+  systemUiDark: boolean;
+}
+
+/**
+ * Whether the panel the tray icon sits on is dark. The app's theme says nothing about it
+ * on Linux: GNOME's top bar (and Unity's, Cinnamon's, most XFCE and MATE defaults) is dark
+ * in light mode too, so light glyphs are the default there. KDE Plasma's panel follows the
+ * colour scheme, so it follows the theme. SWITCHBOARD_TRAY_GLYPHS=dark|light settles it
+ * for a desktop that guesses wrong.
+ */
+export function panelIsDark(hints: PanelThemeHints): boolean {
+  if (hints.platform === 'win32') return hints.systemUiDark;
+  if (hints.platform === 'darwin') return hints.appThemeDark; // template images: unused
+  const chosen = hints.env.SWITCHBOARD_TRAY_GLYPHS;
+  if (chosen === 'light') return true; // light glyphs: a dark panel
+  if (chosen === 'dark') return false;
+  const desktops = (hints.env.XDG_CURRENT_DESKTOP ?? '').toUpperCase().split(':');
+  if (desktops.includes('KDE')) return hints.appThemeDark;
+  return true;
+}
+
 export function trayIconFile(state: TrayIconState, { platform, darkPanel }: TrayIconContext): string {
   if (platform === 'darwin') return `tray/mac/${state}Template.png`;
   const variant = darkPanel ? 'dark' : 'light';

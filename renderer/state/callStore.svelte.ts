@@ -127,11 +127,12 @@ export class CallStore {
   }
 
   async toggleScreen(call: CallView): Promise<void> {
-    const done = await this.#run('Could not share the screen', () =>
+    const outcome = await this.#run('Could not share the screen', () =>
       this.#engine.setScreenSharing(call.callId, !call.screenSharing),
     );
-    if (done === false && !call.screenSharing)
-      this.notice = 'Screen sharing did not start (or this caller’s app cannot receive it).';
+    // Cancelling the picker leaves the call as it was, and says nothing went wrong.
+    if (outcome === 'not-possible') this.notice = 'This caller’s app cannot receive a shared screen.';
+    if (outcome === 'failed') this.notice = 'Screen sharing did not start: the system refused to share the screen.';
   }
 
   sendDigit(call: CallView, digit: string): boolean {

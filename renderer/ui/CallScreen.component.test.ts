@@ -175,12 +175,31 @@ describe('in call', async () => {
 
   it('shows the notice when screen sharing is refused', async () => {
     const { results } = await setup([callView()]);
-    results.screen = false;
+    results.screen = 'failed';
     await fireEvent.click(button('Share screen'));
     await Promise.resolve();
     flushSync();
     expect(screen.getByRole('alert').textContent).toContain('Screen sharing did not start');
     await fireEvent.click(button('Dismiss'));
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says the caller cannot receive a shared screen when their app cannot renegotiate', async () => {
+    const { results } = await setup([callView()]);
+    results.screen = 'not-possible';
+    await fireEvent.click(button('Share screen'));
+    await Promise.resolve();
+    flushSync();
+    expect(screen.getByRole('alert').textContent).toContain('cannot receive a shared screen');
+  });
+
+  it('says nothing went wrong when the person cancels the screen picker', async () => {
+    const { results, actions } = await setup([callView()]);
+    results.screen = 'cancelled';
+    await fireEvent.click(button('Share screen'));
+    await Promise.resolve();
+    flushSync();
+    expect(actions).toContain('setScreenSharing call-1 true');
     expect(screen.queryByRole('alert')).toBeNull();
   });
 

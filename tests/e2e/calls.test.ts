@@ -128,7 +128,7 @@ describe('Switchboard to Switchboard through Synapse, in an encrypted direct roo
     await calls(bob, `answer(${JSON.stringify(callId)}, true)`);
     await connected([alice, bob], callId);
     // Chromium's fake-UI flag grants the screen picker; the shared surface is the headless screen.
-    expect(await engine(alice, `setScreenSharing(${JSON.stringify(callId)}, true)`)).toBe(true);
+    expect(await engine(alice, `setScreenSharing(${JSON.stringify(callId)}, true)`)).toBe('sharing');
     await expect.poll(() => engine(bob, `activeCalls()[0]?.remoteScreenSharing`), POLL).toBe(true);
     await expect
       .poll(() => engine(bob, `activeCalls()[0]?.remoteStreams.map((s) => s.purpose).sort().join()`), POLL)

@@ -9,11 +9,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {
   EventChannel,
+  ExposedBridge,
   EventPayload,
   RequestChannel,
   RequestPayload,
   RequestReply,
-  SwitchboardApi,
 } from '../../preload/contract.js';
 import { launchChromium } from '../support/browser.js';
 import { startHarness, type Harness } from './harness/harness.js';
@@ -28,7 +28,11 @@ function request<C extends RequestChannel>(
   payload: RequestPayload<C>,
 ): Promise<RequestReply<C>> {
   return page.evaluate(
-    ([c, p]) => (globalThis as unknown as { switchboard: SwitchboardApi }).switchboard.request(c, p as never),
+    ([c, p]) =>
+      (globalThis as unknown as { switchboard: ExposedBridge }).switchboard.request(c, p).then((reply) => {
+        if (!reply.ok) throw new Error(`${reply.error.code}: ${reply.error.message}`);
+        return reply.value;
+      }),
     [channel, payload] as const,
   ) as Promise<RequestReply<C>>;
 }
@@ -37,7 +41,7 @@ function request<C extends RequestChannel>(
 async function listen(page: Page, channels: EventChannel[]): Promise<void> {
   await page.evaluate((names) => {
     const g = globalThis as unknown as {
-      switchboard: SwitchboardApi;
+      switchboard: ExposedBridge;
       received?: { channel: string; payload: unknown }[];
     };
     g.received = [];
@@ -192,10 +196,9 @@ describe('main presents the ringing the page asks for (macOS notifications: Answ
     const attempt = (payload: unknown) =>
       page.evaluate(
         (p) =>
-          (globalThis as unknown as { switchboard: SwitchboardApi }).switchboard.request('ring.start', p as never).then(
-            () => 'accepted',
-            (error: { code?: string; message?: string }) => `${error.code ?? '?'}: ${error.message ?? ''}`,
-          ),
+          (globalThis as unknown as { switchboard: ExposedBridge }).switchboard
+            .request('ring.start', p)
+            .then((reply) => (reply.ok ? 'accepted' : `${reply.error.code}: ${reply.error.message}`)),
         payload,
       );
     expect(await attempt({ ...ringRequest(), extra: true })).toMatch(/^invalid-payload: .*extra/);

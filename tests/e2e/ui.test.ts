@@ -92,7 +92,28 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
     const user = await registerUser(synapse, `alice-${Date.now().toString(36)}`, 'Alice-password', {
       displayName: 'Alice',
     });
-    const harness = await startHarness({ rendererDir });
+    // What desktopCapturer would list in Electron: the two windows, photographed when asked.
+    const windowSource = (id: string, name: string, page: () => Page) => ({
+      id,
+      name,
+      jpeg: page().screenshot({ type: 'jpeg', quality: 40 }),
+    });
+    const harness = await startHarness({
+      rendererDir,
+      captureSources: async () => {
+        const sources = [
+          windowSource('screen:0:0', 'Entire Screen', () => bob.page),
+          windowSource('window:11:0', 'Switchboard — Alice', () => alice.page),
+          windowSource('window:12:0', 'Switchboard — Bob', () => bob.page),
+        ];
+        return Promise.all(
+          sources.map(async (source) => {
+            const jpeg = await source.jpeg;
+            return { id: source.id, name: source.name, thumbnailJpeg: () => jpeg };
+          }),
+        );
+      },
+    });
     const context = await browser.newContext({ viewport: WINDOW });
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`[Alice page] ${error.message}`));
@@ -218,6 +239,22 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
       await shoot(alice.page, '11-screen-share-refused');
       await button(alice.page, 'Dismiss').click();
     }
+
+    // Electron's display-media handler asks the window which screen to share: its picker.
+    const chosen = new Promise((resolve) =>
+      alice.harness.core.screenShare.handle(
+        { frame: { url: alice.harness.url, parent: null }, videoRequested: true, audioRequested: false },
+        resolve,
+      ),
+    );
+    const picker = alice.page.getByRole('dialog', { name: 'Share your screen' });
+    await picker.waitFor(WAIT);
+    await expect.poll(() => picker.locator('img').count(), POLL).toBe(3);
+    await shoot(alice.page, '21-screen-picker');
+    await alice.page.keyboard.press('ArrowRight');
+    await alice.page.keyboard.press('Enter');
+    expect(await chosen).toEqual({ video: { id: 'window:11:0', name: 'Switchboard — Alice' } });
+    await expect.poll(() => picker.count(), POLL).toBe(0);
 
     // Mute by shortcut, shown in the tooltip.
     expect(await button(alice.page, 'Mute').getAttribute('title')).toBe('Mute (Ctrl+Shift+M)');

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { AccountState } from '../../preload/contract.js';
 import type { SecretStore } from '../../main/account/credentialStore.js';
 import { createMainCore, type MainCore } from '../../main/core.js';
+import { createFakeElectronNet } from '../../main/account/fakeElectronNet.testing.js';
+import { createNetFetch } from '../../main/account/netFetch.js';
 import { createMemoryLogger } from '../../main/log.js';
 import { freePort, registerUser, startSynapse, type SynapseInstance } from '../support/synapse.js';
 
@@ -18,7 +20,8 @@ function makeCore(options: { service?: string; secrets?: SecretStore; homeserver
     identity: { name: 'Switchboard', version: 'test', platform: 'linux' },
     secrets: options.secrets ?? keytar,
     keychainService: service,
-    fetch: (input, init) => fetch(input, init),
+    // Electron's net, as the app has it (its redirect behaviour, not Node fetch's).
+    fetch: createNetFetch(createFakeElectronNet()),
     deviceName: 'Switchboard integration test',
     log,
     onAccountChange: (state) => changes.push(state),

@@ -27,7 +27,16 @@ import {
   type SelectAnswerEvent,
   type StreamMetadataMap,
 } from '../protocol/index.js';
-import type { CallDirection, CallState, CallView, Clock, EndReason, EngineLog, MediaAcquirer } from './types.js';
+import type {
+  CallDirection,
+  CallState,
+  CallView,
+  Clock,
+  EndReason,
+  EngineLog,
+  MediaAcquirer,
+  ScreenShareOutcome,
+} from './types.js';
 
 /** What a call needs from the engine around it. */
 export interface CallContext {
@@ -931,31 +940,37 @@ export class Call {
   }
 
   /** Shares the screen as a second video stream (needs renegotiation). */
-  async setScreenSharing(on: boolean): Promise<boolean> {
+  async setScreenSharing(on: boolean): Promise<ScreenShareOutcome> {
     const pc = this.#pc;
-    if (pc === null || this.#over() || !this.canRenegotiate) return false;
+    if (pc === null || this.#over() || !this.canRenegotiate) return 'not-possible';
     if (!on) {
       const stream = this.#screenStream;
-      if (stream === null) return true;
+      if (stream === null) return 'stopped';
       this.#screenStream = null;
       for (const sender of pc.getSenders()) {
         if (sender.track !== null && stream.getTracks().includes(sender.track)) pc.removeTrack(sender);
       }
       for (const track of stream.getTracks()) track.stop();
       this.#ctx.changed(this);
-      return true;
+      return 'stopped';
     }
-    if (this.#screenStream !== null) return true;
+    if (this.#screenStream !== null) return 'sharing';
     let stream: MediaStream;
     try {
       stream = await this.#ctx.media.displayMedia();
     } catch (error) {
-      this.#ctx.log.warn('screen sharing was not started', { callId: this.callId, error: String(error) });
-      return false;
+      // The person closed the picker (NotAllowedError, AbortError): nothing went wrong.
+      const name = error instanceof Error ? error.name : '';
+      const cancelled = name === 'NotAllowedError' || name === 'AbortError';
+      this.#ctx.log.info(cancelled ? 'screen sharing cancelled' : 'screen sharing was not started', {
+        callId: this.callId,
+        error: String(error),
+      });
+      return cancelled ? 'cancelled' : 'failed';
     }
     if (this.#over()) {
       for (const track of stream.getTracks()) track.stop();
-      return false;
+      return 'not-possible';
     }
     this.#screenStream = stream;
     for (const track of stream.getVideoTracks()) {
@@ -963,7 +978,7 @@ export class Call {
       pc.addTrack(track, stream);
     }
     this.#ctx.changed(this);
-    return true;
+    return 'sharing';
   }
 
   /**

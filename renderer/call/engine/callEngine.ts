@@ -23,6 +23,7 @@ import {
   browserClock,
   type CallSignalling,
   type CallView,
+  type ScreenShareOutcome,
   type Clock,
   type EngineLog,
   type EngineNotice,
@@ -232,8 +233,8 @@ export class CallEngine {
     return (await this.#get(callId)?.setCamera(on)) ?? false;
   }
 
-  async setScreenSharing(callId: string, on: boolean): Promise<boolean> {
-    return (await this.#get(callId)?.setScreenSharing(on)) ?? false;
+  async setScreenSharing(callId: string, on: boolean): Promise<ScreenShareOutcome> {
+    return (await this.#get(callId)?.setScreenSharing(on)) ?? 'not-possible';
   }
 
   sendDigits(callId: string, digits: string): boolean {

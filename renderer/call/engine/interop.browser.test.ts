@@ -65,7 +65,7 @@ describe('a version-0 peer (spec: version 0 understood)', () => {
     await until(() => alice.active()?.state === 'connected', 'connected');
     await mediaFlows(alice.engine, callId, ['audio']);
     expect(alice.active()?.canRenegotiate).toBe(false);
-    expect(await alice.engine.setScreenSharing(callId, true)).toBe(false);
+    expect(await alice.engine.setScreenSharing(callId, true)).toBe('not-possible');
     peer.hangup();
     await until(() => alice.calls()[0]?.endReason === 'remote-hangup', 'ended by the old peer');
   });

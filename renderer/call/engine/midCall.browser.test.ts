@@ -63,7 +63,7 @@ describe('mid-call changes with a version-1 peer (spec: m.call.negotiate, perfec
 
   it('screen sharing adds a second video stream marked m.screenshare', async () => {
     const { alice, bob, callId } = await connectedCall(true);
-    expect(await alice.engine.setScreenSharing(callId, true)).toBe(true);
+    expect(await alice.engine.setScreenSharing(callId, true)).toBe('sharing');
     await until(() => view(bob, callId).remoteScreenSharing, 'bob sees the screen share');
     expect(
       view(bob, callId)
@@ -78,7 +78,7 @@ describe('mid-call changes with a version-1 peer (spec: m.call.negotiate, perfec
         .sort(),
     ).toEqual(['m.screenshare', 'm.usermedia']);
 
-    expect(await alice.engine.setScreenSharing(callId, false)).toBe(true);
+    expect(await alice.engine.setScreenSharing(callId, false)).toBe('stopped');
     await until(() => !view(bob, callId).remoteScreenSharing, 'bob sees the share end');
   });
 

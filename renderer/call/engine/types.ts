@@ -39,6 +39,13 @@ export type EndReason =
 
 export type CallDirection = 'outgoing' | 'incoming';
 
+/**
+ * What asking to share (or stop sharing) the screen came to: sharing, stopped, cancelled
+ * by the person in the picker (nothing went wrong), not possible in this call (no call, or
+ * a peer that cannot renegotiate), or failed (the system refused the capture).
+ */
+export type ScreenShareOutcome = 'sharing' | 'stopped' | 'cancelled' | 'not-possible' | 'failed';
+
 /** A snapshot of one call, for the UI. */
 export interface CallView {
   readonly callId: string;

@@ -4,7 +4,7 @@
  */
 import type { RequestChannel } from '../../../preload/contract.js';
 import type { CallQuality } from '../../call/callQuality.js';
-import type { CallView } from '../../call/engine/types.js';
+import type { CallView, ScreenShareOutcome } from '../../call/engine/types.js';
 import type { ConnectionState } from '../../matrix/connectionState.js';
 import type { Contact } from '../../matrix/contacts.js';
 import { AccountStore, type SessionLike } from '../../state/accountStore.svelte.js';
@@ -73,7 +73,12 @@ export function fakeEngine(initial: readonly CallView[] = []) {
   let calls: readonly CallView[] = initial;
   const listeners = new Set<(calls: readonly CallView[]) => void>();
   const actions: string[] = [];
-  const results = { camera: true, screen: true, digits: true, quality: null as CallQuality | null };
+  const results = {
+    camera: true,
+    screen: 'sharing' as ScreenShareOutcome,
+    digits: true,
+    quality: null as CallQuality | null,
+  };
   const engine: CallEngineLike = {
     calls: () => [...calls],
     subscribe: (listener) => {

@@ -18,6 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import keytar from 'keytar';
 import type { SecretStore } from '../../../main/account/credentialStore.js';
+import { createFakeElectronNet } from '../../../main/account/fakeElectronNet.testing.js';
+import { createNetFetch } from '../../../main/account/netFetch.js';
 import { createMainCore, type AppIdentity, type MainCore } from '../../../main/core.js';
 import { createMemoryLogger, type LogRecord } from '../../../main/log.js';
 import { createMemoryAutostart } from '../../../main/shell/desktopShell.js';
@@ -30,6 +32,7 @@ import {
   type RecordingTray,
   type RecordingWindow,
 } from '../../../main/shell/fakeShell.testing.js';
+import type { DesktopSourceLike } from '../../../main/shell/screenSharePicker.js';
 import { createShellSettingsFile } from '../../../main/shell/shellSettings.js';
 
 /** What main's notifier showed, as the person would see it; a notification can be pressed or clicked. */
@@ -73,6 +76,8 @@ export interface HarnessOptions {
   port?: number;
   /** Where the shell settings file lives; by default a new temporary folder, removed on close. */
   userDataDir?: string;
+  /** What Electron's desktopCapturer would list for the screen picker; by default nothing. */
+  captureSources?: () => Promise<DesktopSourceLike[]>;
 }
 
 const harnessScript = '<script src="./__harness/preload.js"></script>';
@@ -107,7 +112,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const transport = createWebSocketIpcMain(sockets, log, (frame) => sentFrames.push(frame));
   const keychainService = options.keychainService ?? `switchboard-harness-${randomUUID()}`;
   let emit: EmitEvent = () => undefined;
-  const notifications = createFakeNotifications();
+  const identity = options.identity ?? { name: 'Switchboard', version: '0.0.0-harness', platform: 'linux' };
+  const notifications = createFakeNotifications({ platform: identity.platform });
   const tray = createRecordingTray();
   const appWindow = createRecordingWindow();
   const power = createRecordingPowerSaveBlocker();
@@ -115,10 +121,13 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const userDataDir = options.userDataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-harness-')));
   const settings = createShellSettingsFile({ fs, dir: userDataDir, log });
   const core = createMainCore({
-    identity: options.identity ?? { name: 'Switchboard', version: '0.0.0-harness', platform: 'linux' },
+    identity,
+    isAppFrame: (frame) => isAppUrl(frame.url, appOrigin),
+    ...(options.captureSources === undefined ? {} : { listCaptureSources: options.captureSources }),
     secrets: options.secrets ?? keytar,
     keychainService,
-    fetch: (input, init) => fetch(input, init),
+    // Electron's net, as the app has it (its redirect behaviour, not Node fetch's).
+    fetch: createNetFetch(createFakeElectronNet()),
     deviceName: `Switchboard harness on ${os.hostname()}`,
     log,
     onAccountChange: (state) => emit('account.changed', state),

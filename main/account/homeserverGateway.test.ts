@@ -1,0 +1,134 @@
+/**
+ * The gateway's redirects, over a stand-in for Electron's net (fakeElectronNet.testing.ts)
+ * that behaves as Electron's does, not as Node's fetch: two local servers play the
+ * homeserver and the storage its media is handed off to.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryLogger } from '../log.js';
+import type { AccountService } from './accountService.js';
+import { createFakeElectronNet } from './fakeElectronNet.testing.js';
+import type { FetchLike } from './homeserverDiscovery.js';
+import { createHomeserverGateway } from './homeserverGateway.js';
+import { createNetFetch } from './netFetch.js';
+
+const TOKEN = 'syt_secret_token';
+let home: http.Server;
+let storage: http.Server;
+let homeUrl = '';
+let storageUrl = '';
+const storageSaw: { path: string; authorization: string | null }[] = [];
+
+function listen(server: http.Server): Promise<string> {
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server.address() as AddressInfo).port}`)),
+  );
+}
+
+beforeAll(async () => {
+  storage = http.createServer((request, response) => {
+    storageSaw.push({ path: request.url ?? '', authorization: request.headers.authorization ?? null });
+    response.writeHead(200, { 'content-type': 'image/png' });
+    response.end(Buffer.from([0x89, 0x50, 0x4e, 0x47]));
+  });
+  storageUrl = await listen(storage);
+  home = http.createServer((request, response) => {
+    const authorised = request.headers.authorization === `Bearer ${TOKEN}`;
+    switch (request.url) {
+      case '/_matrix/client/v1/media/download/example.org/abc':
+        response.writeHead(302, { location: `${storageUrl}/blob/abc` });
+        response.end();
+        return;
+      case '/_matrix/client/v3/moved':
+        response.writeHead(307, { location: '/_matrix/client/v3/account/whoami' });
+        response.end();
+        return;
+      case '/_matrix/client/v3/account/whoami':
+        response.writeHead(authorised ? 200 : 401, { 'content-type': 'application/json' });
+        response.end(JSON.stringify(authorised ? { user_id: '@me:example.org' } : { errcode: 'M_MISSING_TOKEN' }));
+        return;
+      case '/_matrix/client/v3/keys/upload':
+        response.writeHead(302, { location: `${storageUrl}/steal` });
+        response.end();
+        return;
+      default:
+        response.writeHead(404).end();
+    }
+  });
+  homeUrl = await listen(home);
+});
+
+afterAll(() => {
+  home.close();
+  storage.close();
+});
+
+function gateway(fetch: FetchLike) {
+  const account = {
+    credentials: () => ({ homeserverUrl: homeUrl, userId: '@me:example.org', deviceId: 'D', accessToken: TOKEN }),
+    shouldRefreshSoon: () => false,
+    refresh: async () => false,
+    tokenRejected: async () => undefined,
+  } as unknown as AccountService;
+  return createHomeserverGateway({ fetch, account, log: createMemoryLogger('gateway') });
+}
+
+let id = 0;
+const get = (url: string, method: 'GET' | 'POST' = 'GET') => ({
+  requestId: `r${++id}`,
+  method,
+  url,
+  headers: {},
+  body: method === 'POST' ? { encoding: 'text' as const, data: '{}' } : null,
+});
+
+describe('the gateway over Electron’s net', () => {
+  it('net.fetch itself cannot hand back a redirect: with redirect "manual" it rejects (what the gateway met before)', async () => {
+    const net = createFakeElectronNet();
+    const naive = gateway((input, init) => net.fetch(input, init));
+    await expect(naive.fetch(get(`${homeUrl}/_matrix/client/v1/media/download/example.org/abc`))).rejects.toThrow(
+      'could not reach the homeserver (Redirect was cancelled)',
+    );
+  });
+
+  it('follows media handed off to storage, without the token', async () => {
+    storageSaw.length = 0;
+    const reply = await gateway(createNetFetch(createFakeElectronNet())).fetch(
+      get(`${homeUrl}/_matrix/client/v1/media/download/example.org/abc`),
+    );
+    expect(reply.status).toBe(200);
+    expect(reply.body).toEqual({ encoding: 'base64', data: Buffer.from([0x89, 0x50, 0x4e, 0x47]).toString('base64') });
+    expect(storageSaw).toEqual([{ path: '/blob/abc', authorization: null }]);
+  });
+
+  it('follows a redirect within the homeserver’s Matrix API with the token', async () => {
+    const reply = await gateway(createNetFetch(createFakeElectronNet())).fetch(
+      get(`${homeUrl}/_matrix/client/v3/moved`),
+    );
+    expect(reply.status).toBe(200);
+    expect(JSON.parse(reply.body.data)).toEqual({ user_id: '@me:example.org' });
+  });
+
+  it('refuses an API call redirected to another origin, and nothing reaches it', async () => {
+    storageSaw.length = 0;
+    const net = createFakeElectronNet();
+    await expect(
+      gateway(createNetFetch(net)).fetch(get(`${homeUrl}/_matrix/client/v3/keys/upload`, 'POST')),
+    ).rejects.toThrow(
+      /redirected \/_matrix\/client\/v3\/keys\/upload to http:\/\/127\.0\.0\.1:\d+, and your sign-in is never sent elsewhere/,
+    );
+    expect(storageSaw).toEqual([]);
+    expect(net.sent.every((line) => line.includes(homeUrl))).toBe(true);
+  });
+
+  it('why net.fetch’s "follow" is never used: it carries the token to the other origin', async () => {
+    storageSaw.length = 0;
+    const net = createFakeElectronNet();
+    await net.fetch(`${homeUrl}/_matrix/client/v1/media/download/example.org/abc`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+      redirect: 'follow',
+    });
+    expect(storageSaw).toEqual([{ path: '/blob/abc', authorization: `Bearer ${TOKEN}` }]);
+  });
+});
