@@ -1,7 +1,7 @@
 import { mount } from 'svelte';
 import './app.css';
 import { getBridge } from './bridge.js';
-import { startCalls } from './call/callsForSession.js';
+import { startCalls } from './assembly/sessionCalls.js';
 import { MatrixSession, wipeRendererStores } from './matrix/matrixSession.js';
 import { AccountStore } from './state/accountStore.svelte.js';
 import { AvatarImages } from './state/avatarImages.svelte.js';

@@ -2,7 +2,7 @@
  * The person's media choices (devices and audio processing) and the getUserMedia
  * constraints that follow from them.
  */
-import type { MediaAcquirer } from './engine/types.js';
+import type { MediaAcquirer } from './contract.js';
 
 export interface MediaPreferences {
   microphoneId: string | null;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Clock } from './engine/types.js';
+import type { Clock } from './contract.js';
 import { createTurnServerSource, parseTurnReply, toIceServers, type TurnFetchResult } from './turnServers.js';
 
 function fakeClock() {

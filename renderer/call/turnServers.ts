@@ -4,7 +4,7 @@
  * credentials' ttl runs out, and never waited on for long: a call without TURN still works
  * on most networks.
  */
-import type { Clock } from './engine/types.js';
+import type { Clock } from './contract.js';
 
 export interface TurnServerReply {
   uris: string[];

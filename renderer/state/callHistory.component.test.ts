@@ -1,6 +1,6 @@
 import { flushSync } from 'svelte';
 import { describe, expect, it } from 'vitest';
-import type { CallView } from '../call/engine/types.js';
+import type { CallView } from '../call/contract.js';
 import { callStoreWith, callView, me, memoryStorage, signedInAccount } from '../ui/testing/uiFakes.js';
 import { CallHistory, followCalls, HISTORY_LIMIT, historyKey } from './callHistory.svelte.js';
 

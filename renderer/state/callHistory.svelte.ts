@@ -1,5 +1,5 @@
 import { untrack } from 'svelte';
-import type { CallDirection, CallView, EndReason } from '../call/engine/types.js';
+import type { CallDirection, CallView, EndReason } from '../call/contract.js';
 import type { StorageLike } from './settingsStore.svelte.js';
 
 export interface HistoryEntry {

@@ -1,6 +1,5 @@
 import type { CallQuality } from '../call/callQuality.js';
-import type { CallEngine } from '../call/engine/callEngine.js';
-import type { CallView, EndReason, EngineNotice } from '../call/engine/types.js';
+import type { CallEngineContract, CallView, EndReason, EngineNotice } from '../call/contract.js';
 
 /** How ringing reaches main (which owns notifications, ring timers and the tray). */
 export interface RingPort {
@@ -8,23 +7,7 @@ export interface RingPort {
   stop(callId: string, reason: EndReason | 'answered'): void;
 }
 
-export type CallEngineLike = Pick<
-  CallEngine,
-  | 'calls'
-  | 'subscribe'
-  | 'onNotice'
-  | 'place'
-  | 'answer'
-  | 'decline'
-  | 'hangUp'
-  | 'setMuted'
-  | 'setHold'
-  | 'setCamera'
-  | 'setScreenSharing'
-  | 'sendDigits'
-  | 'quality'
-  | 'switchDevice'
->;
+export type CallEngineLike = CallEngineContract;
 
 /** How long an ended call stays on screen, so the person sees how it ended. */
 export const ENDED_SHOWN_MS = 4_000;

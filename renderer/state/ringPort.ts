@@ -1,5 +1,5 @@
 import type { RequestPayload, SwitchboardApi } from '../../preload/contract.js';
-import type { EndReason } from '../call/engine/types.js';
+import type { EndReason } from '../call/contract.js';
 import type { RingPort } from './callStore.svelte.js';
 
 type RingStopReason = RequestPayload<'ring.stop'>['reason'];

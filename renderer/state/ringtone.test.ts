@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { CallView } from '../call/engine/types.js';
+import type { CallView } from '../call/contract.js';
 import { TonePlayer, toneFor, tonePatterns, type RingPreferences } from './ringtone.js';
 
 const prefs: RingPreferences = {

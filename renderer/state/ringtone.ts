@@ -3,7 +3,7 @@
  * ship, and each tone is a small table of notes that a test can read. Also the rule for
  * which tone the window plays for the calls it has.
  */
-import type { CallView } from '../call/engine/types.js';
+import type { CallView } from '../call/contract.js';
 
 export type RingtoneName = 'classic' | 'chime' | 'marimba' | 'soft';
 export type ToneName = RingtoneName | 'ringback' | 'call-waiting' | 'speaker-test';

@@ -2,7 +2,7 @@ import { fireEvent, render, screen } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../../preload/contract.js';
-import type { CallView } from '../call/engine/types.js';
+import type { CallView } from '../call/contract.js';
 import { AccountStore } from '../state/accountStore.svelte.js';
 import { AppShell } from '../state/appShell.svelte.js';
 import { CallHistory } from '../state/callHistory.svelte.js';

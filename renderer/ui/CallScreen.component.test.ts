@@ -1,7 +1,7 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { CallView } from '../call/engine/types.js';
+import type { CallView } from '../call/contract.js';
 import type { ConnectionState } from '../matrix/connectionState.js';
 import type { CallStore } from '../state/callStore.svelte.js';
 import { SettingsStore } from '../state/settingsStore.svelte.js';
@@ -148,6 +148,22 @@ describe('in call', async () => {
       'setScreenSharing call-1 true',
       'hangUp call-1',
     ]);
+  });
+
+  it('offers no hold, keypad or screen sharing in a call whose system has none (MatrixRTC)', async () => {
+    const { actions } = await setup([
+      callView({ system: 'rtc', features: { hold: false, keypad: false, screenShare: false } }),
+    ]);
+    expect(screen.queryByRole('button', { name: 'Hold' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Keypad' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Share screen' })).toBeNull();
+    expect(button('Mute')).toBeTruthy();
+    expect(button('Camera')).toBeTruthy();
+    // Their shortcuts do nothing either.
+    await fireEvent.keyDown(window, { code: 'KeyP', key: 'P', ctrlKey: true, shiftKey: true });
+    await fireEvent.keyDown(window, { code: 'KeyK', key: 'K', ctrlKey: true, shiftKey: true });
+    expect(actions).toEqual([]);
+    expect(screen.queryByRole('group', { name: 'Keypad' })).toBeNull();
   });
 
   it('shows toggles as pressed when on', async () => {

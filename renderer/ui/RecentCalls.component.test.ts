@@ -1,6 +1,6 @@
 import { fireEvent, render, screen, within } from '@testing-library/svelte';
 import { describe, expect, it } from 'vitest';
-import type { CallView } from '../call/engine/types.js';
+import type { CallView } from '../call/contract.js';
 import { CallHistory, type HistoryEntry } from '../state/callHistory.svelte.js';
 import RecentCalls from './RecentCalls.svelte';
 import { callView, me, memoryStorage } from './testing/uiFakes.js';

@@ -1,7 +1,7 @@
 /**
  * Calls in words: how long, when, and how each one ended, from this person's side.
  */
-import type { CallDirection, CallView, EndReason } from '../call/engine/types.js';
+import type { CallDirection, CallView, EndReason } from '../call/contract.js';
 
 /** 0:07, 3:12, 1:02:03. */
 export function formatDuration(ms: number): string {

@@ -4,7 +4,7 @@
  */
 import type { RequestChannel } from '../../../preload/contract.js';
 import type { CallQuality } from '../../call/callQuality.js';
-import type { CallView, ScreenShareOutcome } from '../../call/engine/types.js';
+import type { CallView, ScreenShareOutcome } from '../../call/contract.js';
 import type { ConnectionState } from '../../matrix/connectionState.js';
 import type { Contact } from '../../matrix/contacts.js';
 import { AccountStore, type SessionLike } from '../../state/accountStore.svelte.js';
@@ -24,6 +24,8 @@ export function callView(extra: Partial<CallView> = {}): CallView {
     peerUserId: '@bob:example.org',
     state: 'connected',
     endReason: null,
+    system: 'legacy',
+    features: { hold: true, keypad: true, screenShare: true },
     remoteHangupReason: null,
     videoOffered: false,
     localVideo: false,

@@ -3,7 +3,7 @@
  * version 0, no party_id, no select_answer, no reject, no negotiate; like Nheko, it does not
  * trickle — its candidates all ride in the SDP once gathering completes.
  */
-import type { IncomingCallEvent } from '../engine/callEngine.js';
+import type { IncomingCallEvent } from '../callEngine.js';
 import type { RoomRelay, RelayDevice } from './roomRelay.js';
 
 function gathered(pc: RTCPeerConnection): Promise<void> {

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OFFER_SDP, validContent } from '../protocol/fixtures.js';
-import { CALL_EVENT_TYPES } from '../protocol/index.js';
-import type { CallView } from './types.js';
-import { EngineRig, inboundPackets, mediaFlows, until } from '../testing/engineRig.js';
-import { VersionZeroPeer } from '../testing/versionZeroPeer.js';
+import { OFFER_SDP, validContent } from './protocol/fixtures.js';
+import { CALL_EVENT_TYPES } from './protocol/index.js';
+import type { CallView } from '../contract.js';
+import { EngineRig, inboundPackets, mediaFlows, until } from './testing/engineRig.js';
+import { VersionZeroPeer } from './testing/versionZeroPeer.js';
 
 const ALICE = '@alice:relay';
 const OLDIE = '@oldie:relay';

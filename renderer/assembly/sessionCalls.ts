@@ -1,16 +1,18 @@
 /**
- * Starts the call engine for a signed-in Matrix session: call events in, ringing out to
- * main, TURN from the homeserver, device changes followed.
+ * Where the calls of a signed-in session are assembled (not inside call/, which knows
+ * nothing of the window's state): the call system's engine over the Matrix session —
+ * call events in, ringing out to main, TURN from the homeserver, device changes
+ * followed — and the window's call store over the engine's contract.
  */
 import type { SwitchboardApi } from '../../preload/contract.js';
 import type { MatrixSession } from '../matrix/matrixSession.js';
 import { CallStore, type RingPort } from '../state/callStore.svelte.js';
-import { CallEngine } from './engine/callEngine.js';
-import { browserClock } from './engine/types.js';
-import { fetchTurnServers, matrixSignalling } from './matrixSignalling.js';
-import type { MediaPreferences } from './mediaSettings.js';
-import { createMediaAcquirer } from './mediaSettings.js';
-import { createTurnServerSource, type TurnServerSource } from './turnServers.js';
+import { CallEngine } from '../call/legacy/callEngine.js';
+import { browserClock } from '../call/contract.js';
+import { fetchTurnServers, matrixSignalling } from '../call/legacy/matrixSignalling.js';
+import type { MediaPreferences } from '../call/mediaSettings.js';
+import { createMediaAcquirer } from '../call/mediaSettings.js';
+import { createTurnServerSource, type TurnServerSource } from '../call/turnServers.js';
 
 export interface SessionCalls {
   engine: CallEngine;

@@ -4,9 +4,9 @@
  * rules, and TURN credentials from the homeserver.
  */
 import { KnownMembership, MatrixError } from 'matrix-js-sdk';
-import type { MatrixSession } from '../matrix/matrixSession.js';
-import type { CallSignalling } from './engine/types.js';
-import { parseTurnReply, type TurnFetchResult } from './turnServers.js';
+import type { MatrixSession } from '../../matrix/matrixSession.js';
+import type { CallSignalling } from '../contract.js';
+import { parseTurnReply, type TurnFetchResult } from '../turnServers.js';
 
 export function matrixSignalling(session: MatrixSession): CallSignalling {
   const client = session.client;

@@ -3,8 +3,8 @@
  * lane: events are delivered in order, in sync batches, with their age, to every device of
  * every member — the sender's own devices included, as a homeserver echoes them.
  */
-import type { IncomingCallEvent } from '../engine/callEngine.js';
-import type { CallSignalling } from '../engine/types.js';
+import type { IncomingCallEvent } from '../callEngine.js';
+import type { CallSignalling } from '../../contract.js';
 
 interface StoredEvent {
   type: string;

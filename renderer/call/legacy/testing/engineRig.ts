@@ -2,8 +2,8 @@
  * Engines joined by a RoomRelay, with real media from Chromium's fake devices, for the
  * browser lane and the benchmark.
  */
-import { CallEngine, type CallEngineOptions } from '../engine/callEngine.js';
-import type { CallView, EngineNotice, MediaAcquirer } from '../engine/types.js';
+import { CallEngine, type CallEngineOptions } from '../callEngine.js';
+import type { CallView, EngineNotice, MediaAcquirer } from '../../contract.js';
 import { RoomRelay, type RelayDevice } from './roomRelay.js';
 
 /** A screen stand-in: a canvas that keeps drawing, captured as a video track. */

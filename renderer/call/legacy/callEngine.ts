@@ -16,11 +16,12 @@ import {
   type OwnParty,
   type Party,
   type TimelineCallEvent,
-} from '../protocol/index.js';
+} from './protocol/index.js';
 import { summariseQuality, type CallQuality, type StatsEntry } from '../callQuality.js';
 import { Call, type CallContext } from './call.js';
 import {
   browserClock,
+  type CallEngineContract,
   type CallSignalling,
   type CallView,
   type ScreenShareOutcome,
@@ -28,7 +29,7 @@ import {
   type EngineLog,
   type EngineNotice,
   type MediaAcquirer,
-} from './types.js';
+} from '../contract.js';
 
 /** One m.call.* event as the Matrix session delivers it (decrypted, in timeline order). */
 export interface IncomingCallEvent {
@@ -67,7 +68,7 @@ const ENDED_CALLS_KEPT = 50;
  * actions (place, answer, decline, hang up, mute, hold, camera, screen, digits); read its
  * state as snapshots and ringing notices.
  */
-export class CallEngine {
+export class CallEngine implements CallEngineContract {
   readonly #signalling: CallSignalling;
   readonly #log: EngineLog;
   readonly #clock: Clock;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { EngineRig, inboundPackets, mediaFlows, until, type Party } from '../testing/engineRig.js';
+import { EngineRig, inboundPackets, mediaFlows, until, type Party } from './testing/engineRig.js';
 
 const ALICE = '@alice:relay';
 const BOB = '@bob:relay';

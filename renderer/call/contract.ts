@@ -1,8 +1,24 @@
 /**
- * The call engine's public vocabulary: what a call's state is, how it ended, and what the
- * window, notifications and tray see of it.
+ * The one call contract: what a call's state is, how it ended, what the window, the call
+ * store, history and main's ringing see of it, and the actions on it. Each call system
+ * implements it — the legacy VoIP module (`legacy/`, m.call.*) today, MatrixRTC next —
+ * so a call rings, is answered, connects and ends the same way whichever carries it. What
+ * a system cannot do is absent from the call's `features`, never faked.
  */
-import type { HangupReason } from '../protocol/index.js';
+import type { CallQuality } from './callQuality.js';
+
+/** Which call system carries a call. */
+export type CallSystem = 'legacy' | 'rtc';
+
+/** What the person can do in this call; a control for something absent is not shown. */
+export interface CallFeatures {
+  /** Put the call on hold (MatrixRTC has none). */
+  readonly hold: boolean;
+  /** Send touch tones (DTMF; MatrixRTC has none). */
+  readonly keypad: boolean;
+  /** Share the screen (a legacy peer must be able to renegotiate). */
+  readonly screenShare: boolean;
+}
 
 export type OutgoingState =
   'waiting-for-media' | 'creating-offer' | 'invite-sent' | 'connecting' | 'connected' | 'ended';
@@ -48,14 +64,16 @@ export type ScreenShareOutcome = 'sharing' | 'stopped' | 'cancelled' | 'not-poss
 
 /** A snapshot of one call, for the UI. */
 export interface CallView {
+  readonly system: CallSystem;
+  readonly features: CallFeatures;
   readonly callId: string;
   readonly roomId: string;
   readonly direction: CallDirection;
   readonly peerUserId: string;
   readonly state: CallState;
   readonly endReason: EndReason | null;
-  /** What the peer's hang-up said, when it ended the call. */
-  readonly remoteHangupReason: HangupReason | null;
+  /** What the peer's hang-up said, when it ended the call (the legacy module's reason, e.g. user_busy). */
+  readonly remoteHangupReason: string | null;
   /** The invite offered video. */
   readonly videoOffered: boolean;
   readonly localVideo: boolean;
@@ -120,3 +138,25 @@ export type EngineNotice =
   | { kind: 'ring-start'; callId: string; roomId: string; peerUserId: string; video: boolean; expiresAt: number }
   | { kind: 'ring-stop'; callId: string; reason: EndReason | 'answered' }
   | { kind: 'ignored-invite'; callId: string; roomId: string; reason: string };
+
+/** Every call system's engine, as the window's call store uses it. */
+export interface CallEngineContract {
+  calls(): CallView[];
+  subscribe(listener: (calls: readonly CallView[]) => void): () => void;
+  /** Ringing (for main) and history notices. */
+  onNotice(listener: (notice: EngineNotice) => void): () => void;
+  /** Places a call in a room; returns its call ID at once. */
+  place(roomId: string, options: { video: boolean }): string;
+  answer(callId: string, options: { video: boolean }): Promise<void>;
+  decline(callId: string): Promise<void>;
+  hangUp(callId: string): Promise<void>;
+  setMuted(callId: string, muted: boolean): Promise<void>;
+  setHold(callId: string, hold: boolean): Promise<void>;
+  /** False when this call cannot take the camera mid-call. */
+  setCamera(callId: string, on: boolean): Promise<boolean>;
+  setScreenSharing(callId: string, on: boolean): Promise<ScreenShareOutcome>;
+  sendDigits(callId: string, digits: string): boolean;
+  quality(callId: string): Promise<CallQuality | null>;
+  /** The microphone or camera chosen in Settings changed: live calls move to it. */
+  switchDevice(kind: 'audio' | 'video'): Promise<void>;
+}
