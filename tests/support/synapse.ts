@@ -22,6 +22,8 @@ export interface SynapseInfo {
 }
 
 export interface SynapseInstance extends SynapseInfo {
+  /** The `openid` federation listener (MatrixRTC token checks), when started with matrixRtc. */
+  federationUrl: string | null;
   stop(): Promise<void>;
 }
 
@@ -101,7 +103,32 @@ export async function freePort(): Promise<number> {
 
 const unlimited = { per_second: 100000, burst_count: 100000 };
 
-function homeserverConfig(dir: string, port: number, sharedSecret: string, extra: Record<string, unknown>): string {
+/**
+ * What Element Call's self-hosting guide asks of a homeserver for MatrixRTC calls: delayed
+ * events (the delayed leave), MSC3266 room summaries, MSC4222 state_after in sync, the RTC
+ * transports endpoint advertising the LiveKit service, and the `openid` federation
+ * resource the token service checks OpenID tokens against (on a listener of its own).
+ */
+function matrixRtcConfig(transportUrl: string, federationPort: number): Record<string, unknown> {
+  return {
+    experimental_features: { msc3266_enabled: true, msc4222_enabled: true, msc4143_enabled: true },
+    max_event_delay_duration: '24h',
+    matrix_rtc: { transports: [{ type: 'livekit', livekit_service_url: transportUrl }] },
+    extraListeners: [
+      {
+        port: federationPort,
+        bind_addresses: ['127.0.0.1'],
+        type: 'http',
+        tls: false,
+        x_forwarded: false,
+        resources: [{ names: ['openid'], compress: false }],
+      },
+    ],
+  };
+}
+
+function homeserverConfig(dir: string, port: number, sharedSecret: string, input: Record<string, unknown>): string {
+  const { extraListeners, ...extra } = input as { extraListeners?: unknown[] } & Record<string, unknown>;
   const config = {
     server_name: 'localhost',
     public_baseurl: `http://127.0.0.1:${port}/`,
@@ -115,6 +142,7 @@ function homeserverConfig(dir: string, port: number, sharedSecret: string, extra
         x_forwarded: false,
         resources: [{ names: ['client'], compress: false }],
       },
+      ...(extraListeners ?? []),
     ],
     database: { name: 'sqlite3', args: { database: path.join(dir, 'homeserver.db') } },
     log_config: path.join(dir, 'log.config.yaml'),
@@ -200,6 +228,8 @@ async function waitUntilServing(
 export interface StartSynapseOptions {
   /** Extra homeserver.yaml keys (for example turn_uris). */
   config?: Record<string, unknown>;
+  /** Turn on what MatrixRTC calls need, advertising this LiveKit token service (see matrixRtcConfig). */
+  matrixRtc?: { transportUrl: string };
   log?: (line: string) => void;
 }
 
@@ -207,9 +237,17 @@ export async function startSynapse(options: StartSynapseOptions = {}): Promise<S
   const python = await ensureSynapseVenv(options.log);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-synapse-'));
   const port = await freePort();
+  const federationPort = options.matrixRtc === undefined ? null : await freePort();
   const sharedSecret = randomBytes(16).toString('hex');
   const logPath = path.join(dir, 'homeserver.log');
-  await writeFile(path.join(dir, 'homeserver.yaml'), homeserverConfig(dir, port, sharedSecret, options.config ?? {}));
+  const rtc =
+    options.matrixRtc === undefined || federationPort === null
+      ? {}
+      : matrixRtcConfig(options.matrixRtc.transportUrl, federationPort);
+  await writeFile(
+    path.join(dir, 'homeserver.yaml'),
+    homeserverConfig(dir, port, sharedSecret, { ...rtc, ...(options.config ?? {}) }),
+  );
   await writeFile(path.join(dir, 'log.config.yaml'), logConfig(logPath));
   // An ed25519 signing key is "ed25519 <version> <unpadded base64 seed>".
   await writeFile(
@@ -234,6 +272,7 @@ export async function startSynapse(options: StartSynapseOptions = {}): Promise<S
 
   return {
     baseUrl,
+    federationUrl: federationPort === null ? null : `http://127.0.0.1:${federationPort}`,
     serverName: 'localhost',
     sharedSecret,
     dir,

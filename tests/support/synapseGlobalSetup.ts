@@ -2,6 +2,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { startCoturn, type Coturn } from './coturn.js';
+import { startJwtService, type JwtService } from './jwtService.js';
+import { startLivekit, type LivekitInfo, type LivekitInstance } from './livekit.js';
 import { disposeSynapseDir, startSynapse, type SynapseInfo } from './synapse.js';
 
 declare module 'vitest' {
@@ -9,8 +11,13 @@ declare module 'vitest' {
     synapse: SynapseInfo;
     /** The e2e lane's relay: coturn, whose credentials Synapse hands out. */
     turn: { uris: string[]; lifetimeSeconds: number } | null;
+    /** MatrixRTC's services, in the lanes that have them: the LiveKit SFU and its token service. */
+    matrixRtc: { livekit: LivekitInfo; jwtServiceUrl: string; federationUrl: string } | null;
   }
 }
+
+/** The lanes whose Synapse serves MatrixRTC calls (a LiveKit SFU and a token service beside it). */
+const MATRIX_RTC_LANES = new Set(['integration']);
 
 /** Failure marker written by tests/support/markSynapseFailures.ts. */
 export const FAILURE_MARKER = 'TESTS-FAILED';
@@ -21,8 +28,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   // refreshing them is exercised).
   const turnLifetimeSeconds = 70;
   const coturn: Coturn | null = project.name === 'e2e' ? await startCoturn() : null;
+  let livekit: LivekitInstance | null = null;
+  let jwt: JwtService | null = null;
+  let federationUrl: string | null = null;
+  if (MATRIX_RTC_LANES.has(project.name)) {
+    livekit = await startLivekit({ log: (line) => console.log(line) });
+    jwt = await startJwtService({
+      livekit,
+      federationUrl: (serverName) => (serverName === 'localhost' ? federationUrl : null),
+      fullAccessHomeservers: ['localhost'],
+    });
+  }
   const synapse = await startSynapse({
     log: (line) => console.log(line),
+    ...(jwt === null ? {} : { matrixRtc: { transportUrl: jwt.url } }),
     config:
       coturn === null
         ? {}
@@ -35,11 +54,30 @@ export default async function setup(project: TestProject): Promise<() => Promise
     dir: synapse.dir,
     logPath: synapse.logPath,
   };
+  federationUrl = synapse.federationUrl;
   project.provide('synapse', info);
+  project.provide(
+    'matrixRtc',
+    livekit === null || jwt === null || federationUrl === null
+      ? null
+      : {
+          livekit: {
+            url: livekit.url,
+            httpUrl: livekit.httpUrl,
+            apiKey: livekit.apiKey,
+            apiSecret: livekit.apiSecret,
+            logPath: livekit.logPath,
+          },
+          jwtServiceUrl: jwt.url,
+          federationUrl,
+        },
+  );
   project.provide('turn', coturn === null ? null : { uris: coturn.uris, lifetimeSeconds: turnLifetimeSeconds });
   return async () => {
     await synapse.stop();
     await coturn?.stop();
+    await jwt?.stop();
+    await livekit?.stop();
     const failed = existsSync(path.join(synapse.dir, FAILURE_MARKER));
     const keepAt = failed ? path.resolve('test-results', `synapse-${project.name}-${Date.now()}.log`) : null;
     await disposeSynapseDir(info, keepAt);
