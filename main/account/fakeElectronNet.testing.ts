@@ -14,6 +14,8 @@ import type { ClientRequestLike, ElectronNetLike, IncomingMessageLike } from './
 
 type RedirectMode = 'follow' | 'error' | 'manual';
 
+const noKeepAlive = new http.Agent({ keepAlive: false });
+
 class FakeClientRequest extends EventEmitter implements ClientRequestLike {
   readonly #headers: Record<string, string> = {};
   readonly #chunks: Buffer[] = [];
@@ -51,7 +53,9 @@ class FakeClientRequest extends EventEmitter implements ClientRequestLike {
 
   #send(hops = 0): void {
     this.log.push(`${this.method} ${this.url} authorization=${this.#headers.authorization ?? 'none'}`);
-    const request = http.request(this.url, { method: this.method, headers: this.#headers });
+    // A fresh connection each time: Node's keep-alive agent can hand out a socket the server
+    // has just closed (ECONNRESET), which Chromium's network stack retries unseen.
+    const request = http.request(this.url, { method: this.method, headers: this.#headers, agent: noKeepAlive });
     this.#current = request;
     request.on('error', (error) => {
       if (!this.#aborted) this.emit('error', error);

@@ -310,6 +310,8 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
     await bob.page.getByRole('tab', { name: /Contacts/ }).click();
     await tabTo(bob.page, 'Video call Alice');
     await shoot(bob.page, '20-keyboard-focus');
+    // Still there after the photographs and the accessibility scans.
+    expect(await bob.page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Video call Alice');
     await bob.page.keyboard.press('Enter');
     await alice.page.getByTestId('incoming-call').waitFor(WAIT);
     expect(await alice.page.getByText('Incoming video call', { exact: true }).count()).toBe(1);
