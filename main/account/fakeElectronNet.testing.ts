@@ -14,8 +14,6 @@ import type { ClientRequestLike, ElectronNetLike, IncomingMessageLike } from './
 
 type RedirectMode = 'follow' | 'error' | 'manual';
 
-const noKeepAlive = new http.Agent({ keepAlive: false });
-
 class FakeClientRequest extends EventEmitter implements ClientRequestLike {
   readonly #headers: Record<string, string> = {};
   readonly #chunks: Buffer[] = [];
@@ -23,6 +21,7 @@ class FakeClientRequest extends EventEmitter implements ClientRequestLike {
   #aborted = false;
   #waitingForFollow = false;
   #followed = false;
+  #retried = false;
 
   constructor(
     private method: string,
@@ -53,12 +52,19 @@ class FakeClientRequest extends EventEmitter implements ClientRequestLike {
 
   #send(hops = 0): void {
     this.log.push(`${this.method} ${this.url} authorization=${this.#headers.authorization ?? 'none'}`);
-    // A fresh connection each time: Node's keep-alive agent can hand out a socket the server
-    // has just closed (ECONNRESET), which Chromium's network stack retries unseen.
-    const request = http.request(this.url, { method: this.method, headers: this.#headers, agent: noKeepAlive });
+    const request = http.request(this.url, { method: this.method, headers: this.#headers });
     this.#current = request;
-    request.on('error', (error) => {
-      if (!this.#aborted) this.emit('error', error);
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (this.#aborted) return;
+      // Node's keep-alive agent can hand out a socket the server has just closed; Chromium's
+      // network stack retries such a request on a fresh connection, unseen, and so does this.
+      if (request.reusedSocket && error.code === 'ECONNRESET' && !this.#retried) {
+        this.#retried = true;
+        this.log.push(`retried on a fresh connection: ${this.method} ${this.url}`);
+        this.#send(hops);
+        return;
+      }
+      this.emit('error', error);
     });
     request.on('response', (response) => {
       if (this.#aborted) return;

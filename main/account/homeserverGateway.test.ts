@@ -40,7 +40,7 @@ beforeAll(async () => {
         response.writeHead(302, { location: `${storageUrl}/blob/abc` });
         response.end();
         return;
-      case '/_matrix/client/v3/moved':
+      case '/_matrix/client/v3/capabilities':
         response.writeHead(307, { location: '/_matrix/client/v3/account/whoami' });
         response.end();
         return;
@@ -104,7 +104,7 @@ describe('the gateway over Electron’s net', () => {
 
   it('follows a redirect within the homeserver’s Matrix API with the token', async () => {
     const reply = await gateway(createNetFetch(createFakeElectronNet())).fetch(
-      get(`${homeUrl}/_matrix/client/v3/moved`),
+      get(`${homeUrl}/_matrix/client/v3/capabilities`),
     );
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body.data)).toEqual({ user_id: '@me:example.org' });
@@ -120,6 +120,20 @@ describe('the gateway over Electron’s net', () => {
     );
     expect(storageSaw).toEqual([]);
     expect(net.sent.every((line) => line.includes(homeUrl))).toBe(true);
+  });
+
+  it('refuses what the allow-list does not name, answering as a homeserver would, and sends nothing', async () => {
+    const net = createFakeElectronNet();
+    const reply = await gateway(createNetFetch(net)).fetch({
+      ...get(`${homeUrl}/_matrix/client/v3/pushers/set`, 'POST'),
+    });
+    expect(reply.status).toBe(403);
+    expect(reply.headers['x-switchboard-refused']).toBe('gateway-policy');
+    expect(JSON.parse(reply.body.data)).toEqual({
+      errcode: 'M_FORBIDDEN',
+      error: 'Switchboard refused this request: pushers are not the window’s to change',
+    });
+    expect(net.sent).toEqual([]);
   });
 
   it('why net.fetch’s "follow" is never used: it carries the token to the other origin', async () => {

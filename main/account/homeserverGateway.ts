@@ -1,6 +1,7 @@
 import type { HttpBody, RequestPayload, RequestReply } from '../../preload/contract.js';
 import type { Logger } from '../log.js';
 import type { AccountService } from './accountService.js';
+import { decideGatewayRequest } from './gatewayPolicy.js';
 import type { FetchLike } from './homeserverDiscovery.js';
 
 export interface GatewayLimits {
@@ -170,8 +171,47 @@ export function createHomeserverGateway(deps: {
     return deps.fetch(url.href, init);
   }
 
+  /** The allow-list (gatewayPolicy.ts): null when the request is one the phone makes, else the refusal sent back. */
+  function refusal(request: RequestPayload<'matrix.fetch'>, url: URL): RequestReply<'matrix.fetch'> | null {
+    const credentials = deps.account.credentials();
+    if (credentials === null) return null;
+    const base = new URL(credentials.homeserverUrl).pathname.replace(/\/+$/, '');
+    const body = request.body;
+    const decision = decideGatewayRequest({
+      method: request.method,
+      path: url.pathname.slice(base.length),
+      query: url.search.replace(/^\?/, ''),
+      bodyText: body?.encoding === 'text' ? body.data : null,
+      bodyBytes:
+        body === null
+          ? 0
+          : body.encoding === 'text'
+            ? Buffer.byteLength(body.data)
+            : Buffer.from(body.data, 'base64').length,
+      userId: credentials.userId,
+    });
+    if (decision.allow) return null;
+    deps.log.warn('gateway refused a request the window has no use for', {
+      method: request.method,
+      path: url.pathname.slice(0, 200),
+      reason: decision.reason,
+    });
+    // Answered as the homeserver would answer a forbidden request, so the SDK gives up
+    // (a thrown fetch would look like a network error, and be retried).
+    return {
+      status: 403,
+      headers: { 'content-type': 'application/json', 'x-switchboard-refused': 'gateway-policy' },
+      body: {
+        encoding: 'text',
+        data: JSON.stringify({ errcode: 'M_FORBIDDEN', error: `Switchboard refused this request: ${decision.reason}` }),
+      },
+    };
+  }
+
   async function fetchForRenderer(request: RequestPayload<'matrix.fetch'>): Promise<RequestReply<'matrix.fetch'>> {
     const url = checkDestination(request.url);
+    const refused = refusal(request, url);
+    if (refused !== null) return refused;
     if (inflight.has(request.requestId)) throw new GatewayRefusal('duplicate request id');
     const controller = new AbortController();
     inflight.set(request.requestId, controller);
