@@ -16,4 +16,11 @@ export const chromiumArgs: readonly string[] = [
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // What Electron's backgroundThrottling: false gives Switchboard's window: a page that is
+  // not in front keeps its timers and its work. Without these, headless Chromium throttles
+  // the pages opened earlier once others open, and a harness window then falls behind its
+  // sync (an interop or ringing test sees a call event late, or never within its wait).
+  '--disable-background-timer-throttling',
+  '--disable-renderer-backgrounding',
+  '--disable-backgrounding-occluded-windows',
 ];
