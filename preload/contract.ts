@@ -329,6 +329,8 @@ export const bridgeErrorCodes = [
   'handler-failed',
   /** The reply never arrived or was not a reply (the transport failed). */
   'transport-failed',
+  /** Too many requests on this channel (bridgeRateLimit.ts): refused, nothing done. */
+  'rate-limited',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];
 

@@ -169,3 +169,41 @@ describe('registerBridge', () => {
     expect(registered.has(REQUEST_IPC_CHANNEL)).toBe(false);
   });
 });
+
+describe('registerBridge under a flood', () => {
+  it('refuses requests over a channel’s budget, logs the flood once, and keeps the other channels open', async () => {
+    const { send, log } = setup({
+      'ring.stop': () => ({}),
+    });
+    const replies = await Promise.all(
+      Array.from({ length: 5_000 }, () => send(appPage, { channel: 'app.info', payload: {} })),
+    );
+    const refused = replies.filter((reply) => (reply as { ok: boolean }).ok === false);
+    expect(refused.length).toBeGreaterThan(4_900);
+    expect(refused[0]).toEqual({
+      ok: false,
+      error: { code: 'rate-limited', message: 'too many "app.info" requests; try again shortly' },
+    });
+    expect(log.records.filter((r) => r.message.includes('over the channel’s rate')).length).toBeLessThanOrEqual(2);
+    // Another channel is untouched by the flood: a ringing call can still be stopped.
+    expect(await send(appPage, { channel: 'ring.stop', payload: { callId: 'c1', reason: 'answered' } })).toEqual({
+      ok: true,
+      value: {},
+    });
+  });
+});
+
+describe('bridge budgets', () => {
+  it('refill at their rate', async () => {
+    const { createRateLimiter } = await import('./bridgeRateLimit.js');
+    let t = 0;
+    const limiter = createRateLimiter(undefined, () => t);
+    let taken = 0;
+    while (limiter.take('app.info')) taken++;
+    expect(taken).toBe(20);
+    t += 1000;
+    taken = 0;
+    while (limiter.take('app.info')) taken++;
+    expect(taken).toBe(10);
+  });
+});

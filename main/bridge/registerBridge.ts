@@ -11,6 +11,7 @@ import {
 } from '../../preload/contract.js';
 import type { IpcInvokeEventLike, IpcMainLike, SenderFrameLike } from '../../preload/ipcShapes.js';
 import type { Logger } from '../log.js';
+import { createRateLimiter, type RateLimiter } from './bridgeRateLimit.js';
 
 export type RequestHandler<C extends RequestChannel> = (
   payload: RequestPayload<C>,
@@ -24,6 +25,27 @@ export interface BridgeOptions {
   /** Decides whether a frame is the app's own top-level page. */
   isAppSender: (frame: SenderFrameLike) => boolean;
   log: Logger;
+  /** Per-channel budgets (registerBridge gives each registration the defaults). */
+  rateLimiter?: RateLimiter;
+}
+
+/** A flood is logged once a second per channel, with how many were refused, not once per request. */
+const floodLogs = new WeakMap<Logger, Map<string, { at: number; refused: number }>>();
+function logFlood(log: Logger, channel: string): void {
+  let byChannel = floodLogs.get(log);
+  if (byChannel === undefined) {
+    byChannel = new Map();
+    floodLogs.set(log, byChannel);
+  }
+  const now = Date.now();
+  const entry = byChannel.get(channel) ?? { at: 0, refused: 0 };
+  entry.refused++;
+  if (now - entry.at >= 1000) {
+    log.warn('bridge refused requests over the channel’s rate', { channel, refused: entry.refused });
+    entry.at = now;
+    entry.refused = 0;
+  }
+  byChannel.set(channel, entry);
 }
 
 function refuse(log: Logger, failure: BridgeFailure, fields: Record<string, unknown>): BridgeReply<never> {
@@ -78,6 +100,11 @@ export async function handleRequest(
     );
   }
 
+  if (options.rateLimiter !== undefined && !options.rateLimiter.take(channel)) {
+    logFlood(log, channel);
+    return { ok: false, error: { code: 'rate-limited', message: `too many "${channel}" requests; try again shortly` } };
+  }
+
   const parsedPayload = requestContract[channel].payload.safeParse(payload);
   if (!parsedPayload.success) {
     return refuse(
@@ -113,6 +140,7 @@ export async function handleRequest(
  * WebSocket transport). Returns a function that removes it.
  */
 export function registerBridge(ipcMain: IpcMainLike, options: BridgeOptions): () => void {
-  ipcMain.handle(REQUEST_IPC_CHANNEL, (event, ...args) => handleRequest(event, args[0], options));
+  const limited: BridgeOptions = { ...options, rateLimiter: options.rateLimiter ?? createRateLimiter() };
+  ipcMain.handle(REQUEST_IPC_CHANNEL, (event, ...args) => handleRequest(event, args[0], limited));
   return () => ipcMain.removeHandler(REQUEST_IPC_CHANNEL);
 }

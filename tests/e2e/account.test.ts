@@ -43,7 +43,8 @@ describe('the account in the harness: sign-in, the token stays in main, encrypte
     browser = await launchChromium();
     const suffix = randomUUID().slice(0, 6);
     const [aliceUser, bobUser] = await Promise.all([
-      registerUser(synapse, `alice-${suffix}`, 'alice-password', { displayName: 'Alice Liddell' }),
+      // A password found nowhere else, so a search for it cannot match by accident.
+      registerUser(synapse, `alice-${suffix}`, `pw-${randomUUID()}`, { displayName: 'Alice Liddell' }),
       registerUser(synapse, `bob-${suffix}`, 'bob-password', { displayName: 'Bob Builder' }),
     ]);
     alice = await open(aliceUser);
@@ -70,6 +71,13 @@ describe('the account in the harness: sign-in, the token stays in main, encrypte
     expect(state).toContain('switchboard-sync'); // the dump did read the stores
     expect(state).toContain(alice.user.userId);
     expect(state).not.toContain(token);
+
+    // The password passed through the window once, on its way to main, and was kept nowhere:
+    // not in the page's stores, DOM or globals, not in any frame main sent back, not in main's log.
+    const password = alice.user.password;
+    expect(state).not.toContain(password);
+    expect(alice.harness.sentFrames.join('\n')).not.toContain(password);
+    expect(JSON.stringify(alice.harness.logs)).not.toContain(password);
   });
 
   it('lists the direct room with the peer’s display name once both are in it', async () => {
