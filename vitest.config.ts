@@ -3,6 +3,21 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 import { chromiumArgs, chromiumExecutablePath } from './tests/support/chromium.js';
 
+// What the lanes that run the harness share (e2e, interop): Synapse, the built window and
+// peers, one file at a time.
+const harnessLane = {
+  environment: 'node' as const,
+  globalSetup: [
+    'tests/support/synapseGlobalSetup.ts',
+    'tests/e2e/buildRenderer.globalSetup.ts',
+    'tests/peers/peers.globalSetup.ts',
+  ],
+  setupFiles: ['tests/support/markSynapseFailures.ts'],
+  testTimeout: 60_000,
+  hookTimeout: 120_000,
+  fileParallelism: false,
+};
+
 // One `vitest run` runs every lane; `--project NAME` runs one.
 export default defineConfig({
   test: {
@@ -63,19 +78,10 @@ export default defineConfig({
         test: {
           name: 'e2e',
           sequence: { groupOrder: 3 },
-          environment: 'node',
           include: ['tests/e2e/**/*.test.ts'],
           // Its own lane, below: against peers nobody here wrote, on a Synapse of its own.
           exclude: ['tests/e2e/interop.test.ts', '**/node_modules/**'],
-          globalSetup: [
-            'tests/support/synapseGlobalSetup.ts',
-            'tests/e2e/buildRenderer.globalSetup.ts',
-            'tests/peers/peers.globalSetup.ts',
-          ],
-          setupFiles: ['tests/support/markSynapseFailures.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
+          ...harnessLane,
         },
       },
       {
@@ -85,17 +91,8 @@ export default defineConfig({
           // (docs/interop.md); alone they have not.
           name: 'interop',
           sequence: { groupOrder: 4 },
-          environment: 'node',
           include: ['tests/e2e/interop.test.ts'],
-          globalSetup: [
-            'tests/support/synapseGlobalSetup.ts',
-            'tests/e2e/buildRenderer.globalSetup.ts',
-            'tests/peers/peers.globalSetup.ts',
-          ],
-          setupFiles: ['tests/support/markSynapseFailures.ts'],
-          testTimeout: 60_000,
-          hookTimeout: 120_000,
-          fileParallelism: false,
+          ...harnessLane,
         },
       },
     ],
