@@ -10,6 +10,7 @@ import type { SenderFrameLike } from '../preload/ipcShapes.js';
 import type { Logger } from './log.js';
 import { createDesktopShell, type DesktopShell, type ShellAdapters } from './shell/desktopShell.js';
 import type { Scheduler } from './shell/ringTimers.js';
+import { createLivekitTokens, type LivekitTokens } from './rtc/livekitTokens.js';
 import { createScreenSharePicker, type DesktopSourceLike, type ScreenSharePicker } from './shell/screenSharePicker.js';
 
 /**
@@ -52,6 +53,8 @@ export interface MainCore {
   shell: DesktopShell;
   /** Electron's display-media request handler, and the window's answer to it. */
   screenShare: ScreenSharePicker;
+  /** LiveKit tokens for MatrixRTC calls, and the SFUs the window may reach. */
+  livekit: LivekitTokens;
 }
 
 export function normalisePlatform(platform: string): RequestReply<'app.info'>['platform'] {
@@ -96,11 +99,13 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
     },
     log: deps.log,
   });
+  const livekit = createLivekitTokens({ fetch: deps.fetch, account, log: deps.log, ...(deps.now ? { now: deps.now } : {}) });
   return {
     account,
     gateway,
     shell,
     screenShare,
+    livekit,
     handlers: {
       'app.info': () => info,
       'account.state': () => account.state(),
@@ -129,6 +134,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       'shell.settings.set': (change) => shell.changeSettings(change),
       'link.take': () => ({ link: shell.takePendingLink() }),
       'screenShare.pick': (choice) => screenShare.pick(choice),
+      'rtc.token': (request) => livekit.token(request),
     },
   };
 }

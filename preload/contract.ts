@@ -262,6 +262,15 @@ export const requestContract = {
     payload: z.object({ requestId: requestIdSchema, sourceId: captureSourceIdSchema.nullable() }).strict(),
     reply: z.object({ accepted: z.boolean() }),
   },
+  /**
+   * A LiveKit token for a MatrixRTC call in this room, from this token service (one the
+   * homeserver advertises or the room's call names): main fetches the OpenID token and asks
+   * the service; the window gets only the SFU address and the room-scoped LiveKit JWT.
+   */
+  'rtc.token': {
+    payload: z.object({ roomId: roomIdSchema, serviceUrl: z.string().min(1).max(2048) }).strict(),
+    reply: z.object({ url: z.string().max(2048), jwt: z.string().max(16_384) }),
+  },
   'app.info': {
     payload: noPayload,
     reply: z.object({

@@ -39,11 +39,13 @@ const account = new AccountStore({
       session,
       ring: bridgeRingPort(bridge, (userId) => session.displayName(userId)),
       preferences: () => settings.mediaPreferences(),
+      bridge,
     });
     return {
       session: session.session,
       calls: calls.store,
       engine: calls.engine,
+      rtc: calls.rtc,
       turn: calls.turn,
       matrix: session,
       onConnection: (listener) => session.onConnection(listener),

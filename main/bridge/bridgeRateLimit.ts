@@ -30,6 +30,8 @@ export const DEFAULT_BUDGETS: Readonly<Record<RequestChannel, Budget>> = {
   'shell.settings.set': { perSecond: 10, burst: 20 },
   'link.take': { perSecond: 10, burst: 20 },
   'screenShare.pick': { perSecond: 10, burst: 20 },
+  /** One per call joined (a reconnect may ask again); each spends an OpenID token. */
+  'rtc.token': { perSecond: 1, burst: 5 },
   'app.info': { perSecond: 10, burst: 20 },
 };
 

@@ -39,6 +39,7 @@ function setup(handlers: Partial<RequestHandlers> = {}) {
       'call.state': notInThisTest,
       'connection.state': notInThisTest,
       'screenShare.pick': notInThisTest,
+      'rtc.token': notInThisTest,
       'shell.settings.get': notInThisTest,
       'shell.settings.set': notInThisTest,
       'link.take': notInThisTest,

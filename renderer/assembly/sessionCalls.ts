@@ -1,8 +1,9 @@
 /**
  * Where the calls of a signed-in session are assembled (not inside call/, which knows
- * nothing of the window's state): the call system's engine over the Matrix session —
- * call events in, ringing out to main, TURN from the homeserver, device changes
- * followed — and the window's call store over the engine's contract.
+ * nothing of the window's state): both call systems' engines over the Matrix session —
+ * call events in, ringing out to main, TURN from the homeserver, LiveKit tokens from main,
+ * device changes followed — joined behind one contract (callSystems.ts), and the window's
+ * call store over it.
  */
 import type { SwitchboardApi } from '../../preload/contract.js';
 import type { MatrixSession } from '../matrix/matrixSession.js';
@@ -13,9 +14,18 @@ import { fetchTurnServers, matrixSignalling } from '../call/legacy/matrixSignall
 import type { MediaPreferences } from '../call/mediaSettings.js';
 import { createMediaAcquirer } from '../call/mediaSettings.js';
 import { createTurnServerSource, type TurnServerSource } from '../call/turnServers.js';
+import { livekitConnector } from '../call/rtc/livekitMedia.js';
+import { matrixRtc } from '../call/rtc/matrixRtc.js';
+import { isRtcEventType, RtcEngine } from '../call/rtc/rtcEngine.js';
+import { CallSystems } from './callSystems.js';
 
 export interface SessionCalls {
+  /** The legacy engine (m.call.*). */
   engine: CallEngine;
+  /** The MatrixRTC engine (Element Call, Element X). */
+  rtc: RtcEngine;
+  /** Both, behind the one call contract. */
+  systems: CallSystems;
   turn: TurnServerSource;
   store: CallStore;
   stop(): void;
@@ -25,35 +35,57 @@ export function startCalls(options: {
   session: MatrixSession;
   ring: RingPort;
   preferences: () => MediaPreferences;
-  bridge?: SwitchboardApi;
+  bridge: SwitchboardApi;
 }): SessionCalls {
-  const { session } = options;
+  const { session, bridge } = options;
   const log = {
     info: (message: string, fields?: Record<string, unknown>) => console.info(`[calls] ${message}`, fields ?? ''),
     warn: (message: string, fields?: Record<string, unknown>) => console.warn(`[calls] ${message}`, fields ?? ''),
   };
   const turn = createTurnServerSource({ fetch: () => fetchTurnServers(session), clock: browserClock, log });
+  const media = createMediaAcquirer(options.preferences);
   const engine = new CallEngine({
     signalling: matrixSignalling(session),
-    media: createMediaAcquirer(options.preferences),
+    media,
     log,
     iceServers: () => turn.ready(),
   });
-  const store = new CallStore(engine, options.ring);
+  const rtc = new RtcEngine({
+    matrix: matrixRtc(session.client, log),
+    media: livekitConnector(),
+    acquire: media,
+    token: (request) => bridge.request('rtc.token', request),
+    iceServers: () => turn.ready(),
+    log,
+    clock: browserClock,
+  });
+  const systems = new CallSystems({ legacy: engine, rtc });
+  const store = new CallStore(systems, options.ring);
   const unsubscribers = [
-    session.onCallEvents((batch) => void engine.handleBatch(batch)),
+    session.onCallEvents((batch) => {
+      // Each engine reads its own part of the whole batch.
+      void engine.handleBatch(batch.filter((event) => !isRtcEventType(event.type)));
+      const live = batch.length === 0 || batch.some((event) => !event.fromCache);
+      rtc.handleBatch(
+        batch.filter((event) => isRtcEventType(event.type)),
+        { live },
+      );
+    }),
     session.onMemberLeft((roomId, userId) => engine.memberLeft(roomId, userId)),
   ];
   const onDeviceChange = () => void engine.devicesChanged();
   navigator.mediaDevices?.addEventListener('devicechange', onDeviceChange);
   return {
     engine,
+    rtc,
+    systems,
     turn,
     store,
     stop() {
       for (const unsubscribe of unsubscribers) unsubscribe();
       navigator.mediaDevices?.removeEventListener('devicechange', onDeviceChange);
       for (const call of engine.activeCalls()) void engine.hangUp(call.callId);
+      rtc.stop();
       store.dispose();
       turn.stop();
     },

@@ -1,6 +1,6 @@
 /**
- * The stream of call events the engine sees: every m.call.* event from room timelines,
- * decrypted, delivered one sync batch at a time (so the engine can apply the spec's
+ * The stream of call events the engines see: every m.call.* event (legacy) and every
+ * MatrixRTC ring notification and decline from room timelines, decrypted, delivered one sync batch at a time (so the engine can apply the spec's
  * whole-batch rule: no ringing for a call already answered or ended in the same batch).
  */
 export interface CallTimelineEvent {
@@ -9,6 +9,8 @@ export interface CallTimelineEvent {
   sender: string;
   eventId: string;
   content: Record<string, unknown>;
+  /** The homeserver's timestamp (origin_server_ts). */
+  originServerTs: number;
   /** Milliseconds since the homeserver received it, at the moment it arrived here. */
   ageAtArrivalMs: number;
   /** Local clock (Date.now()) at arrival. */
@@ -19,6 +21,9 @@ export interface CallTimelineEvent {
 
 export type CallBatchListener = (batch: readonly CallTimelineEvent[]) => void;
 
+/** MatrixRTC's ring notification and decline (renderer/call/rtc/events.ts). */
+export const RTC_TIMELINE_TYPES: readonly string[] = ['org.matrix.msc4075.rtc.notification', 'org.matrix.msc4310.rtc.decline'];
+
 export function isCallEventType(type: string): boolean {
-  return type.startsWith('m.call.');
+  return type.startsWith('m.call.') || RTC_TIMELINE_TYPES.includes(type);
 }

@@ -13,7 +13,7 @@ import {
   type Room,
 } from 'matrix-js-sdk';
 import { GATEWAY_ACCESS_TOKEN_PLACEHOLDER, type SessionSummary, type SwitchboardApi } from '../../preload/contract.js';
-import { isCallEventType, type CallBatchListener, type CallTimelineEvent } from './callEventFeed.js';
+import { isCallEventType, RTC_TIMELINE_TYPES, type CallBatchListener, type CallTimelineEvent } from './callEventFeed.js';
 import { connectionFromSync, type ConnectionState } from './connectionState.js';
 import { contactsFrom, withDirectRoom, type Contact, type RoomSummaryForContacts } from './contacts.js';
 import { createGatewayFetch } from './gatewayFetch.js';
@@ -34,6 +34,9 @@ function softphoneFilter(userId: string): Filter {
         limit: 30,
         types: [
           'm.call.*',
+          ...RTC_TIMELINE_TYPES,
+          // MatrixRTC session memberships (state, but they change on the timeline).
+          'org.matrix.msc3401.call.member',
           'm.room.encrypted',
           'm.room.member',
           'm.room.name',
@@ -175,6 +178,7 @@ export class MatrixSession {
           sender: event.getSender() ?? '',
           eventId,
           content: event.getContent(),
+          originServerTs: event.getTs(),
           ageAtArrivalMs: event.getLocalAge(),
           arrivedAt: Date.now(),
           fromCache,

@@ -1,0 +1,83 @@
+/**
+ * Two call systems, one phone: the legacy engine and the MatrixRTC engine behind the one
+ * call contract the window's call store uses. Calls of both are listed together; an
+ * action goes to the engine that carries that call; ringing and history notices of both
+ * reach main the same way. New calls are placed with the legacy engine until outgoing
+ * MatrixRTC calls land.
+ */
+import type { CallQuality } from '../call/callQuality.js';
+import type { CallEngineContract, CallView, EngineNotice, ScreenShareOutcome } from '../call/contract.js';
+
+export class CallSystems implements CallEngineContract {
+  readonly #legacy: CallEngineContract;
+  readonly #rtc: CallEngineContract;
+
+  constructor(systems: { legacy: CallEngineContract; rtc: CallEngineContract }) {
+    this.#legacy = systems.legacy;
+    this.#rtc = systems.rtc;
+  }
+
+  /** The engine carrying a call (legacy for a call neither knows: it answers "no such call"). */
+  #of(callId: string): CallEngineContract {
+    return this.#rtc.calls().some((call) => call.callId === callId) ? this.#rtc : this.#legacy;
+  }
+
+  calls(): CallView[] {
+    return [...this.#legacy.calls(), ...this.#rtc.calls()].sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  subscribe(listener: (calls: readonly CallView[]) => void): () => void {
+    const both = () => listener(this.calls());
+    const stops = [this.#legacy.subscribe(both), this.#rtc.subscribe(both)];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  onNotice(listener: (notice: EngineNotice) => void): () => void {
+    const stops = [this.#legacy.onNotice(listener), this.#rtc.onNotice(listener)];
+    return () => stops.forEach((stop) => stop());
+  }
+
+  place(roomId: string, options: { video: boolean }): string {
+    return this.#legacy.place(roomId, options);
+  }
+
+  answer(callId: string, options: { video: boolean }): Promise<void> {
+    return this.#of(callId).answer(callId, options);
+  }
+
+  decline(callId: string): Promise<void> {
+    return this.#of(callId).decline(callId);
+  }
+
+  hangUp(callId: string): Promise<void> {
+    return this.#of(callId).hangUp(callId);
+  }
+
+  setMuted(callId: string, muted: boolean): Promise<void> {
+    return this.#of(callId).setMuted(callId, muted);
+  }
+
+  setHold(callId: string, hold: boolean): Promise<void> {
+    return this.#of(callId).setHold(callId, hold);
+  }
+
+  setCamera(callId: string, on: boolean): Promise<boolean> {
+    return this.#of(callId).setCamera(callId, on);
+  }
+
+  setScreenSharing(callId: string, on: boolean): Promise<ScreenShareOutcome> {
+    return this.#of(callId).setScreenSharing(callId, on);
+  }
+
+  sendDigits(callId: string, digits: string): boolean {
+    return this.#of(callId).sendDigits(callId, digits);
+  }
+
+  quality(callId: string): Promise<CallQuality | null> {
+    return this.#of(callId).quality(callId);
+  }
+
+  async switchDevice(kind: 'audio' | 'video'): Promise<void> {
+    await Promise.all([this.#legacy.switchDevice(kind), this.#rtc.switchDevice(kind)]);
+  }
+}

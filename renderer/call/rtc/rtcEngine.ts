@@ -1,0 +1,353 @@
+/**
+ * The MatrixRTC engine (Element Call, Element X) behind the one call contract: it reads
+ * ring notifications and declines a whole sync batch at a time, rings by the same promises
+ * as a legacy invite (ringRule.ts), follows the room's session to stop ringing (the caller
+ * left: missed; another of my devices joined or declined: answered elsewhere) and to end
+ * a call (the other person left), and answers by joining the session and the SFU
+ * (rtcCall.ts). Everything from the network is validated first (events.ts).
+ */
+import type { CallQuality, StatsEntry } from '../callQuality.js';
+import { summariseQuality } from '../callQuality.js';
+import type {
+  CallEngineContract,
+  CallView,
+  Clock,
+  EndReason,
+  EngineLog,
+  EngineNotice,
+  MediaAcquirer,
+  ScreenShareOutcome,
+} from '../contract.js';
+import {
+  parseDecline,
+  parseRingNotification,
+  RTC_DECLINE_EVENT,
+  RTC_NOTIFICATION_EVENT,
+  type RingNotification,
+} from './events.js';
+import { RtcCall } from './rtcCall.js';
+import type { LivekitGrant, MediaConnector, RtcMatrix } from './rtcPorts.js';
+import { decideRtcRing } from './ringRule.js';
+import { chooseService } from './serviceChoice.js';
+
+/** A timeline event as the session hands it over (renderer/matrix/callEventFeed.ts). */
+export interface RtcTimelineEvent {
+  type: string;
+  roomId: string;
+  sender: string;
+  eventId: string;
+  content: Record<string, unknown>;
+  originServerTs: number;
+  ageAtArrivalMs: number | null;
+  arrivedAt: number;
+  fromCache: boolean;
+}
+
+export function isRtcEventType(type: string): boolean {
+  return type === RTC_NOTIFICATION_EVENT || type === RTC_DECLINE_EVENT;
+}
+
+export interface RtcEngineOptions {
+  matrix: RtcMatrix;
+  media: MediaConnector;
+  acquire: MediaAcquirer;
+  token: (request: { roomId: string; serviceUrl: string }) => Promise<LivekitGrant>;
+  iceServers: () => Promise<RTCIceServer[]>;
+  log: EngineLog;
+  clock: Clock;
+}
+
+interface Held {
+  event: RtcTimelineEvent;
+  notification: RingNotification;
+}
+
+export class RtcEngine implements CallEngineContract {
+  readonly #options: RtcEngineOptions;
+  readonly #calls = new Map<string, RtcCall>();
+  readonly #listeners = new Set<(calls: readonly CallView[]) => void>();
+  readonly #noticeListeners = new Set<(notice: EngineNotice) => void>();
+  readonly #declinedByMe = new Set<string>();
+  readonly #lastStats = new Map<string, StatsEntry[]>();
+  #held: Held[] = [];
+  #live = false;
+  readonly #stop: () => void;
+
+  constructor(options: RtcEngineOptions) {
+    this.#options = options;
+    this.#stop = options.matrix.onMembershipsChanged((roomId) => this.#membershipsChanged(roomId));
+  }
+
+  // ——— what the network says ———
+
+  /** One sync batch's MatrixRTC events; `live`: the batch came from a fresh sync, not the cache. */
+  handleBatch(batch: readonly RtcTimelineEvent[], options: { live: boolean }): void {
+    const { log } = this.#options;
+    const me = this.#options.matrix.userId;
+    if (options.live) this.#live = true;
+    const rings: Held[] = [];
+    for (const event of batch) {
+      if (event.type === RTC_DECLINE_EVENT) {
+        const decline = parseDecline(event.content);
+        if (!decline.ok) {
+          log.warn('rtc: dropped a decline', { eventId: event.eventId, reason: decline.reason });
+          continue;
+        }
+        if (event.sender === me) this.#declinedByMe.add(decline.value.notificationEventId);
+        this.#declinedElsewhere(decline.value.notificationEventId, event.sender);
+      } else if (event.type === RTC_NOTIFICATION_EVENT) {
+        const parsed = parseRingNotification(event.content);
+        if (!parsed.ok) {
+          log.warn('rtc: dropped a ring notification', { eventId: event.eventId, reason: parsed.reason });
+          continue;
+        }
+        rings.push({ event, notification: parsed.value });
+      }
+    }
+    // The whole batch is read before anything rings: a decline later in it counts.
+    const held = this.#live ? this.#held.splice(0) : [];
+    for (const ring of [...held, ...rings]) this.#consider(ring);
+  }
+
+  #consider({ event, notification }: Held): void {
+    const { matrix, clock, log } = this.#options;
+    if (this.#calls.has(event.eventId)) return;
+    const room = matrix.room(event.roomId);
+    const memberships = matrix.memberships(event.roomId);
+    const decision = decideRtcRing({
+      notification,
+      sender: event.sender,
+      myUserId: matrix.userId,
+      originServerTs: event.originServerTs,
+      ageMs: event.ageAtArrivalMs,
+      msSinceArrival: Math.max(0, clock.now() - event.arrivedAt),
+      now: clock.now(),
+      directChat: room?.directChat === true,
+      callerInSession: memberships.some((m) => m.userId === event.sender),
+      declinedByMe: this.#declinedByMe.has(event.eventId),
+      joinedByMe: memberships.some((m) => m.userId === matrix.userId && m.deviceId !== matrix.deviceId),
+      live: this.#live,
+    });
+    if (!decision.ring) {
+      if (decision.reason === 'catching-up') {
+        this.#held.push({ event, notification });
+        return;
+      }
+      log.info('rtc: not ringing', { eventId: event.eventId, reason: decision.reason });
+      this.#notice({ kind: 'ignored-invite', callId: event.eventId, roomId: event.roomId, reason: decision.reason });
+      if (decision.missed) this.#recordMissed(event, notification);
+      return;
+    }
+    const call = this.#newCall(event, notification, decision.expiresAt);
+    call.state = 'ringing';
+    const stopTimer = clock.setTimer(() => {
+      if (call.state === 'ringing') call.finish('missed');
+    }, decision.expiresAt - clock.now());
+    this.#ringTimers.set(call.callId, stopTimer);
+    this.#ringing.add(call.callId);
+    this.#notice({
+      kind: 'ring-start',
+      callId: call.callId,
+      roomId: call.roomId,
+      peerUserId: call.peerUserId,
+      video: call.videoOffered,
+      expiresAt: decision.expiresAt,
+    });
+    this.#emit();
+  }
+
+  readonly #ringTimers = new Map<string, () => void>();
+  /** Calls main was told ring, and not yet told stopped. */
+  readonly #ringing = new Set<string>();
+
+  #stopRinging(callId: string, reason: EndReason | 'answered'): void {
+    this.#ringTimers.get(callId)?.();
+    this.#ringTimers.delete(callId);
+    if (this.#ringing.delete(callId)) this.#notice({ kind: 'ring-stop', callId, reason });
+  }
+
+  #newCall(event: RtcTimelineEvent, notification: RingNotification, expiresAt: number | null): RtcCall {
+    const { clock } = this.#options;
+    const call: RtcCall = new RtcCall(
+      {
+        ...this.#options,
+        now: () => clock.now(),
+        setTimer: (fn, ms) => clock.setTimer(fn, ms),
+        changed: () => this.#emit(),
+        ended: (ended) => this.#ended(ended),
+      },
+      {
+        callId: event.eventId,
+        roomId: event.roomId,
+        direction: 'incoming',
+        peerUserId: event.sender,
+        video: notification.intent === 'video',
+        notificationEventId: event.eventId,
+        ringExpiresAt: expiresAt,
+        state: 'ringing',
+      },
+    );
+    this.#calls.set(call.callId, call);
+    return call;
+  }
+
+  /** A ring that rang for me while I could not answer (expired, caller gone) goes to history. */
+  #recordMissed(event: RtcTimelineEvent, notification: RingNotification): void {
+    this.#newCall(event, notification, null).finish('missed');
+  }
+
+  #declinedElsewhere(notificationEventId: string, sender: string): void {
+    const call = this.#calls.get(notificationEventId);
+    if (call === undefined || call.state !== 'ringing') return;
+    if (sender === this.#options.matrix.userId) call.finish('answered-elsewhere');
+  }
+
+  #membershipsChanged(roomId: string): void {
+    const { matrix } = this.#options;
+    const memberships = matrix.memberships(roomId);
+    for (const call of this.#calls.values()) {
+      if (call.roomId !== roomId || call.over) continue;
+      const peerThere = memberships.some((m) => m.userId === call.peerUserId);
+      if (call.state === 'ringing') {
+        if (memberships.some((m) => m.userId === matrix.userId && m.deviceId !== matrix.deviceId)) {
+          call.finish('answered-elsewhere');
+        } else if (!peerThere) {
+          call.finish('missed');
+        }
+      } else if (!peerThere && (call.state === 'connected' || call.connectedAt !== null)) {
+        call.finish('remote-hangup');
+      }
+    }
+  }
+
+  #ended(call: RtcCall): void {
+    this.#lastStats.delete(call.callId);
+    this.#stopRinging(call.callId, call.endReason ?? 'error');
+  }
+
+  // ——— the person's actions ———
+
+  place(): string {
+    throw new Error('Placing Element Call calls is not available yet');
+  }
+
+  async answer(callId: string, options: { video: boolean }): Promise<void> {
+    const call = this.#calls.get(callId);
+    if (call === undefined || call.state !== 'ringing') throw new Error('That call is not ringing');
+    call.state = 'answering';
+    this.#stopRinging(callId, 'answered');
+    this.#emit();
+    const { matrix } = this.#options;
+    const caller = matrix.memberships(call.roomId).find((m) => m.userId === call.peerUserId);
+    const serviceUrl = chooseService(caller?.foci ?? [], await matrix.advertisedServices());
+    if (serviceUrl === null) {
+      this.#options.log.warn('rtc: no LiveKit service to meet the caller at', { callId });
+      call.finish('error');
+      return;
+    }
+    await call.connect({ serviceUrl, video: options.video });
+  }
+
+  async decline(callId: string): Promise<void> {
+    const call = this.#calls.get(callId);
+    if (call === undefined || call.state !== 'ringing' || call.notificationEventId === null) return;
+    this.#declinedByMe.add(call.notificationEventId);
+    call.finish('declined');
+    await this.#options.matrix.sendDecline(call.roomId, call.notificationEventId);
+  }
+
+  async hangUp(callId: string): Promise<void> {
+    const call = this.#calls.get(callId);
+    if (call === undefined || call.over) return;
+    if (call.state === 'ringing') return this.decline(callId);
+    call.finish('local-hangup');
+  }
+
+  async setMuted(callId: string, muted: boolean): Promise<void> {
+    await this.#open(callId).setMuted(muted);
+  }
+
+  setHold(): Promise<void> {
+    return Promise.reject(new Error('An Element Call call has no hold'));
+  }
+
+  setCamera(callId: string, on: boolean): Promise<boolean> {
+    return this.#open(callId).setCamera(on);
+  }
+
+  async setScreenSharing(callId: string, on: boolean): Promise<ScreenShareOutcome> {
+    const call = this.#calls.get(callId);
+    if (call === undefined || call.room === null || call.over) return 'not-possible';
+    try {
+      await call.setScreenSharing(on, () => this.#options.acquire.displayMedia());
+      return on ? 'sharing' : 'stopped';
+    } catch (error) {
+      const name = error instanceof Error ? error.name : '';
+      return name === 'NotAllowedError' || name === 'AbortError' ? 'cancelled' : 'failed';
+    }
+  }
+
+  sendDigits(): boolean {
+    return false;
+  }
+
+  async quality(callId: string): Promise<CallQuality | null> {
+    const room = this.#calls.get(callId)?.room;
+    if (room === undefined || room === null) return null;
+    const entries: StatsEntry[] = [];
+    for (const report of await room.stats()) report.forEach((entry: StatsEntry) => entries.push(entry));
+    const previous = this.#lastStats.get(callId) ?? null;
+    this.#lastStats.set(callId, entries);
+    return summariseQuality(previous, entries);
+  }
+
+  /** Every media statistic of a call (tests and the benchmark prove media with them). */
+  async stats(callId: string): Promise<RTCStatsReport[]> {
+    return (await this.#calls.get(callId)?.room?.stats()) ?? [];
+  }
+
+  async switchDevice(kind: 'audio' | 'video'): Promise<void> {
+    for (const call of this.#calls.values()) if (!call.over) await call.switchDevice(kind);
+  }
+
+  #open(callId: string): RtcCall {
+    const call = this.#calls.get(callId);
+    if (call === undefined || call.over) throw new Error('No such call');
+    return call;
+  }
+
+  // ——— views ———
+
+  calls(): CallView[] {
+    return [...this.#calls.values()].map((call) => call.view());
+  }
+
+  activeCalls(): CallView[] {
+    return this.calls().filter((call) => call.state !== 'ended');
+  }
+
+  subscribe(listener: (calls: readonly CallView[]) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  onNotice(listener: (notice: EngineNotice) => void): () => void {
+    this.#noticeListeners.add(listener);
+    return () => this.#noticeListeners.delete(listener);
+  }
+
+  #emit(): void {
+    const views = this.calls();
+    for (const listener of this.#listeners) listener(views);
+  }
+
+  #notice(notice: EngineNotice): void {
+    for (const listener of this.#noticeListeners) listener(notice);
+  }
+
+  /** Signs out or quits: every call ends here (the session's leave is sent). */
+  stop(): void {
+    this.#stop();
+    for (const call of this.#calls.values()) if (!call.over) call.finish('local-hangup' satisfies EndReason);
+  }
+}
