@@ -35,6 +35,7 @@ import {
 import { SELF_TEST_FLAG, runSelfTest } from './selfTest.js';
 import { APP_BASE_URL, APP_HOST, APP_SCHEME, electronAppOrigin, isAppUrl } from './appOrigin.js';
 import { serveAppFile } from './appFiles.js';
+import { decideWindowRequest, RTC_CONNECT_SRC } from './rtc/windowReach.js';
 import { createEventSender } from './bridge/eventSender.js';
 import { registerBridge } from './bridge/registerBridge.js';
 import { createMainCore, type MainCore } from './core.js';
@@ -154,8 +155,15 @@ function secureSession(created: MainCore): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-    const response = await serveAppFile(layout.rendererRoot, url.pathname);
+    const response = await serveAppFile(layout.rendererRoot, url.pathname, { connectSrc: RTC_CONNECT_SRC });
     return new Response(response.body, { status: response.status, headers: response.headers });
+  });
+  // The window's network reach (windowReach.ts); main's own requests carry no webContents.
+  session.defaultSession.webRequest.onBeforeRequest((details, callback) => {
+    if (details.webContentsId === undefined) return callback({});
+    const decision = decideWindowRequest(details.url, created.livekit.reachableSfus());
+    if (!decision.allow) log.warn('refused a request from the window', { reason: decision.reason });
+    callback(decision.allow ? {} : { cancel: true });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, permission, callback, details) => {
     const mediaTypes = 'mediaTypes' in details ? details.mediaTypes : undefined;

@@ -13,6 +13,8 @@ export interface PeerServer {
   matrixCallPeerUrl: string;
   /** The version-0 peer page (window.peer is a VersionZeroPeer). */
   versionZeroPeerUrl: string;
+  /** The MatrixRTC peer page (window.rtcPeer: matrix-js-sdk's MatrixRTC session + livekit-client). */
+  rtcPeerUrl: string;
   close(): Promise<void>;
 }
 
@@ -66,6 +68,7 @@ export async function servePeers(dir: string): Promise<PeerServer> {
     url,
     matrixCallPeerUrl: `${url}matrixCallPeer/index.html`,
     versionZeroPeerUrl: `${url}versionZeroPeer/index.html`,
+    rtcPeerUrl: `${url}rtcPeer/index.html`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

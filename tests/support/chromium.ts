@@ -16,6 +16,10 @@ export const chromiumArgs: readonly string[] = [
   '--use-fake-device-for-media-stream',
   '--use-fake-ui-for-media-stream',
   '--disable-features=WebRtcHideLocalIpsWithMdns',
+  // Electron's default (autoplayPolicy 'no-user-gesture-required'): a call's audio plays without a click.
+  '--autoplay-policy=no-user-gesture-required',
+  // LiveKit runs on 127.0.0.1 and advertises only that: WebRTC ignores loopback without this.
+  '--allow-loopback-in-peer-connection',
   // What Electron's backgroundThrottling: false gives Switchboard's window: a page that is
   // not in front keeps its timers and its work. Without these, headless Chromium throttles
   // the pages opened earlier once others open, and a harness window then falls behind its

@@ -1,14 +1,18 @@
 /** Plain client-server API calls for tests that drive Synapse directly (no SDK). */
 export async function matrixRequest<T>(
   baseUrl: string,
-  accessToken: string,
+  /** null: an unauthenticated request (login, registration). */
+  accessToken: string | null,
   method: string,
   path: string,
   body?: unknown,
 ): Promise<T> {
   const init: RequestInit = {
     method,
-    headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
+    headers: {
+      ...(accessToken === null ? {} : { authorization: `Bearer ${accessToken}` }),
+      'content-type': 'application/json',
+    },
   };
   if (body !== undefined) init.body = JSON.stringify(body);
   const response = await fetch(`${baseUrl}${path}`, init);

@@ -17,7 +17,7 @@ declare module 'vitest' {
 }
 
 /** The lanes whose Synapse serves MatrixRTC calls (a LiveKit SFU and a token service beside it). */
-const MATRIX_RTC_LANES = new Set(['integration']);
+const MATRIX_RTC_LANES = new Set(['integration', 'e2e']);
 
 /** Failure marker written by tests/support/markSynapseFailures.ts. */
 export const FAILURE_MARKER = 'TESTS-FAILED';

@@ -78,6 +78,12 @@ export interface HarnessOptions {
   userDataDir?: string;
   /** What Electron's desktopCapturer would list for the screen picker; by default nothing. */
   captureSources?: () => Promise<DesktopSourceLike[]>;
+  /**
+   * LiveKit SFU origins the page's CSP allows. In Electron the CSP allows `wss:` and main's
+   * request gate (main/rtc/windowReach.ts) narrows it to the SFUs it handed tokens for; a
+   * Chromium page has no such gate, so the harness names the test's SFU in the CSP itself.
+   */
+  sfuConnectSrc?: readonly string[];
 }
 
 const harnessScript = '<script src="./__harness/preload.js"></script>';
@@ -89,7 +95,9 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const served = await serveAppFile(options.rendererDir, request.url ?? '/', { connectSrc: [connectSrc] });
+      const served = await serveAppFile(options.rendererDir, request.url ?? '/', {
+        connectSrc: [connectSrc, ...(options.sfuConnectSrc ?? [])],
+      });
       let body: Uint8Array = served.body;
       if (served.status === 200 && served.headers['content-type']?.startsWith('text/html')) {
         const html = new TextDecoder().decode(served.body);

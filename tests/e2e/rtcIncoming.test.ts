@@ -1,0 +1,176 @@
+/**
+ * Element X / Element Call callers ringing Switchboard: the MatrixRTC test peer (matrix-js-sdk's
+ * MatrixRTC session + livekit-client, E2EE on) joins the DM's session and rings; Switchboard
+ * rings through main like a legacy call, answers by joining the session and the real LiveKit
+ * SFU, and the media is proven decrypted on both sides (audio energy, decoded frames).
+ */
+import { randomUUID } from 'node:crypto';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import type {} from '../peers/peers.globalSetup.js';
+import { until } from '../peers/peerDriver.js';
+import type { PeerCredentials } from '../peers/peerTypes.js';
+import { openRtcPeer, type RtcPeerPage } from '../peers/rtcPeerDriver.js';
+import { servePeers, type PeerServer } from '../peers/servePeers.js';
+import { launchChromium } from '../support/browser.js';
+import { matrixRequest } from '../support/matrixClientApi.js';
+import { registerUser, type RegisteredUser } from '../support/synapse.js';
+import { currentCall, signedInPerson, type Person } from './support/people.js';
+
+const synapse = inject('synapse');
+const matrixRtc = inject('matrixRtc');
+const POLL = { timeout: 30_000, interval: 100 };
+
+/** What arrives on Switchboard's side of a MatrixRTC call, decrypted. */
+function switchboardInbound(person: Person, callId: string) {
+  return person.page.evaluate(`(async () => {
+    const totals = { audioPackets: 0, audioEnergy: 0, videoPackets: 0, videoFramesDecoded: 0 };
+    for (const report of await window.__switchboard.account.session.rtc.stats(${JSON.stringify(callId)})) {
+      report.forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'audio') { totals.audioPackets += s.packetsReceived || 0; totals.audioEnergy += s.totalAudioEnergy || 0; }
+        if (s.kind === 'video') { totals.videoPackets += s.packetsReceived || 0; totals.videoFramesDecoded += s.framesDecoded || 0; }
+      });
+    }
+    return totals;
+  })()`) as Promise<{ audioPackets: number; audioEnergy: number; videoPackets: number; videoFramesDecoded: number }>;
+}
+
+/** The caller on a new device (a peer page's crypto lives in memory: one device per page). */
+async function freshDevice(user: RegisteredUser): Promise<PeerCredentials> {
+  const login = await matrixRequest<{ access_token: string; device_id: string }>(
+    synapse.baseUrl,
+    null,
+    'POST',
+    '/_matrix/client/v3/login',
+    { type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password },
+  );
+  return { baseUrl: synapse.baseUrl, userId: user.userId, accessToken: login.access_token, deviceId: login.device_id };
+}
+
+describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
+  let browser: Browser;
+  let server: PeerServer;
+  let me: Person;
+  let caller: RegisteredUser;
+  let peer: RtcPeerPage;
+  let roomId: string;
+
+  beforeAll(async () => {
+    if (matrixRtc === null) throw new Error('the e2e lane runs LiveKit and its token service (synapseGlobalSetup)');
+    server = await servePeers(inject('peersDir') as string);
+    browser = await launchChromium();
+    caller = await registerUser(synapse, `ec-${randomUUID().slice(0, 6)}`, 'ec-password', { displayName: 'Eve Caller' });
+    me = await signedInPerson(browser, synapse, inject('rendererDir'), 'Rita', undefined, {
+      identity: { name: 'Switchboard', version: 'e2e', platform: 'darwin' },
+      sfuConnectSrc: [matrixRtc.livekit.url],
+    });
+    if (process.env.RTC_DEBUG) me.page.on('console', (m) => { if (/rtc|livekit|calls|encrypt/i.test(m.text())) console.log('[SB]', m.text().slice(0, 300)); });
+    // Switchboard's own direct chat (encrypted), which the caller joins.
+    roomId = (await me.page.evaluate(
+      `window.__switchboard.account.session.directRoomWith(${JSON.stringify(caller.userId)})`,
+    )) as string;
+    await matrixRequest(synapse.baseUrl, caller.accessToken, 'POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {});
+    await until(
+      'the caller joined the direct chat',
+      () =>
+        me.page.evaluate(
+          `window.__switchboard.account.contacts.some((c) => c.roomId === ${JSON.stringify(roomId)} && !c.pending)`,
+        ),
+      (joined) => joined === true,
+      20_000,
+      100,
+    );
+  }, 120_000);
+
+  afterEach(async () => {
+    await peer?.close();
+    for (const call of (await me.page.evaluate(
+      'window.__switchboard.account.session.rtc.activeCalls().map((c) => c.callId)',
+    )) as string[]) {
+      await me.page.evaluate(`window.__switchboard.account.session.rtc.hangUp(${JSON.stringify(call)})`);
+    }
+    me.harness.window.set({ visible: false, focused: false });
+    for (const notification of me.harness.notifications.onScreen()) notification.dismiss();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await me?.harness.close();
+    await server?.close();
+  });
+
+  async function ringingPeer(video: boolean): Promise<string> {
+    peer = await openRtcPeer(browser, server.rtcPeerUrl, 'Element Call peer');
+    if (process.env.RTC_DEBUG) peer.page.on('console', (m) => { if (/rtc|livekit|encrypt|key|notif|error/i.test(m.text())) console.log('[PEER]', m.text().slice(0, 300)); });
+    await peer.start(await freshDevice(caller));
+    await peer.call(roomId, { video });
+    await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('ringing');
+    const call = await currentCall(me.page);
+    return call!.callId;
+  }
+
+  it('rings with main’s notification; answered in the window, voice flows both ways, decrypted', async () => {
+    const callId = await ringingPeer(false);
+    expect((await peer.state()).notificationsSent).toEqual([callId]);
+    await expect.poll(() => me.harness.notifications.onScreen().length, POLL).toBe(1);
+    expect(me.harness.notifications.onScreen()[0]!.options.title).toContain('Eve Caller');
+    expect(me.harness.tray.image()).toContain('ringing');
+    await me.page.getByRole('button', { name: /^Answer/ }).first().waitFor({ timeout: 10_000 });
+    expect(await me.page.getByRole('button', { name: /Hold/ }).count()).toBe(0);
+
+    await me.page.getByRole('button', { name: /^Answer/ }).first().click();
+    await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('connected');
+    await expect.poll(async () => (await switchboardInbound(me, callId)).audioEnergy, POLL).toBeGreaterThan(0);
+    await expect.poll(async () => (await peer.inbound()).audioEnergy, POLL).toBeGreaterThan(0);
+    const state = await peer.state();
+    expect(state.e2ee).toBe(true);
+    expect(state.keysFrom.some((identity) => identity.startsWith(`${me.user.userId}:`))).toBe(true);
+    expect(state.members.sort()).toEqual([caller.userId, me.user.userId].sort());
+    // Hold and the keypad are absent from a MatrixRTC call's screen.
+    expect(await me.page.getByRole('button', { name: /Hold/ }).count()).toBe(0);
+    expect(await me.page.getByRole('button', { name: /Keypad/ }).count()).toBe(0);
+
+    await me.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
+    await expect.poll(async () => (await peer.state()).members, POLL).toEqual([caller.userId]);
+  });
+
+  it('a video call answered from the notification: video decoded both ways; the caller hanging up ends it', async () => {
+    const callId = await ringingPeer(true);
+    await expect.poll(() => me.harness.notifications.onScreen().length, POLL).toBe(1);
+    me.harness.notifications.onScreen()[0]!.press('Answer');
+    await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('connected');
+    await expect.poll(async () => (await switchboardInbound(me, callId)).videoFramesDecoded, POLL).toBeGreaterThan(0);
+    await expect.poll(async () => (await peer.inbound()).videoFramesDecoded, POLL).toBeGreaterThan(0);
+
+    await peer.hangup();
+    await expect.poll(async () => (await currentCall(me.page))?.endReason, POLL).toBe('remote-hangup');
+    expect(await me.page.getByTestId('call-ending').textContent()).toContain('Call ended');
+  });
+
+  it('declined from the notification: the caller sees a decline referencing its ring', async () => {
+    const callId = await ringingPeer(false);
+    await expect.poll(() => me.harness.notifications.onScreen().length, POLL).toBe(1);
+    me.harness.notifications.onScreen()[0]!.press('Decline');
+    await expect
+      .poll(async () => (await peer.state()).declines, POLL)
+      .toEqual([{ notificationEventId: callId, sender: me.user.userId }]);
+    expect((await currentCall(me.page))?.endReason ?? 'declined').toBe('declined');
+    expect((await peer.state()).members).toEqual([caller.userId]);
+  });
+
+  it('the caller gives up before an answer: ringing stops and a missed call is left', async () => {
+    const callId = await ringingPeer(false);
+    await expect.poll(() => me.harness.notifications.onScreen().length, POLL).toBe(1);
+    const ringing = me.harness.notifications.onScreen()[0]!;
+    await peer.hangup();
+    await expect.poll(() => ringing.closed, POLL).toBe(true);
+    await expect
+      .poll(() => me.harness.notifications.onScreen().map((n) => n.options.title), POLL)
+      .toEqual(['Missed call from Eve Caller']);
+    const ended = (await me.page.evaluate(
+      `window.__switchboard.account.session.rtc.calls().find((c) => c.callId === ${JSON.stringify(callId)})?.endReason`,
+    )) as string;
+    expect(ended).toBe('missed');
+  });
+});
