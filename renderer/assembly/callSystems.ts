@@ -41,8 +41,14 @@ export class CallSystems implements CallEngineContract {
     return this.#legacy.place(roomId, options);
   }
 
-  answer(callId: string, options: { video: boolean }): Promise<void> {
-    return this.#of(callId).answer(callId, options);
+  /** Answering one call ends any other, on either system: a softphone carries one call at a time. */
+  async answer(callId: string, options: { video: boolean }): Promise<void> {
+    const engine = this.#of(callId);
+    const other = engine === this.#rtc ? this.#legacy : this.#rtc;
+    for (const call of other.calls()) {
+      if (call.state !== 'ended' && call.state !== 'ringing') await other.hangUp(call.callId);
+    }
+    return engine.answer(callId, options);
   }
 
   decline(callId: string): Promise<void> {

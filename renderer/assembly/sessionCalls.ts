@@ -44,13 +44,16 @@ export function startCalls(options: {
   };
   const turn = createTurnServerSource({ fetch: () => fetchTurnServers(session), clock: browserClock, log });
   const media = createMediaAcquirer(options.preferences);
+  // Busy rules span both systems: a call on one refuses a new call on the other.
+  let rtc: RtcEngine | null = null;
   const engine = new CallEngine({
     signalling: matrixSignalling(session),
     media,
     log,
     iceServers: () => turn.ready(),
+    otherSystemBusy: () => rtc?.isBusy() ?? false,
   });
-  const rtc = new RtcEngine({
+  const rtcEngine = new RtcEngine({
     matrix: matrixRtc(session.client, log),
     media: livekitConnector(),
     acquire: media,
@@ -58,15 +61,17 @@ export function startCalls(options: {
     iceServers: () => turn.ready(),
     log,
     clock: browserClock,
+    otherSystemBusy: () => engine.activeCalls().some((call) => call.state !== 'ringing'),
   });
-  const systems = new CallSystems({ legacy: engine, rtc });
+  rtc = rtcEngine;
+  const systems = new CallSystems({ legacy: engine, rtc: rtcEngine });
   const store = new CallStore(systems, options.ring);
   const unsubscribers = [
     session.onCallEvents((batch) => {
       // Each engine reads its own part of the whole batch.
       void engine.handleBatch(batch.filter((event) => !isRtcEventType(event.type)));
       const live = batch.length === 0 || batch.some((event) => !event.fromCache);
-      rtc.handleBatch(
+      rtcEngine.handleBatch(
         batch.filter((event) => isRtcEventType(event.type)),
         { live },
       );
@@ -77,7 +82,7 @@ export function startCalls(options: {
   navigator.mediaDevices?.addEventListener('devicechange', onDeviceChange);
   return {
     engine,
-    rtc,
+    rtc: rtcEngine,
     systems,
     turn,
     store,
@@ -85,7 +90,7 @@ export function startCalls(options: {
       for (const unsubscribe of unsubscribers) unsubscribe();
       navigator.mediaDevices?.removeEventListener('devicechange', onDeviceChange);
       for (const call of engine.activeCalls()) void engine.hangUp(call.callId);
-      rtc.stop();
+      rtcEngine.stop();
       store.dispose();
       turn.stop();
     },

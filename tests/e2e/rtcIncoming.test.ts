@@ -8,45 +8,16 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import type {} from '../peers/peers.globalSetup.js';
-import { until } from '../peers/peerDriver.js';
-import type { PeerCredentials } from '../peers/peerTypes.js';
 import { openRtcPeer, type RtcPeerPage } from '../peers/rtcPeerDriver.js';
 import { servePeers, type PeerServer } from '../peers/servePeers.js';
 import { launchChromium } from '../support/browser.js';
-import { matrixRequest } from '../support/matrixClientApi.js';
 import { registerUser, type RegisteredUser } from '../support/synapse.js';
 import { currentCall, signedInPerson, type Person } from './support/people.js';
+import { directChatJoinedBy, freshDevice, switchboardInbound } from './support/rtcCalls.js';
 
 const synapse = inject('synapse');
 const matrixRtc = inject('matrixRtc');
 const POLL = { timeout: 30_000, interval: 100 };
-
-/** What arrives on Switchboard's side of a MatrixRTC call, decrypted. */
-function switchboardInbound(person: Person, callId: string) {
-  return person.page.evaluate(`(async () => {
-    const totals = { audioPackets: 0, audioEnergy: 0, videoPackets: 0, videoFramesDecoded: 0 };
-    for (const report of await window.__switchboard.account.session.rtc.stats(${JSON.stringify(callId)})) {
-      report.forEach((s) => {
-        if (s.type !== 'inbound-rtp') return;
-        if (s.kind === 'audio') { totals.audioPackets += s.packetsReceived || 0; totals.audioEnergy += s.totalAudioEnergy || 0; }
-        if (s.kind === 'video') { totals.videoPackets += s.packetsReceived || 0; totals.videoFramesDecoded += s.framesDecoded || 0; }
-      });
-    }
-    return totals;
-  })()`) as Promise<{ audioPackets: number; audioEnergy: number; videoPackets: number; videoFramesDecoded: number }>;
-}
-
-/** The caller on a new device (a peer page's crypto lives in memory: one device per page). */
-async function freshDevice(user: RegisteredUser): Promise<PeerCredentials> {
-  const login = await matrixRequest<{ access_token: string; device_id: string }>(
-    synapse.baseUrl,
-    null,
-    'POST',
-    '/_matrix/client/v3/login',
-    { type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password },
-  );
-  return { baseUrl: synapse.baseUrl, userId: user.userId, accessToken: login.access_token, deviceId: login.device_id };
-}
 
 describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
   let browser: Browser;
@@ -67,20 +38,7 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
     });
     if (process.env.RTC_DEBUG) me.page.on('console', (m) => { if (/rtc|livekit|calls|encrypt/i.test(m.text())) console.log('[SB]', m.text().slice(0, 300)); });
     // Switchboard's own direct chat (encrypted), which the caller joins.
-    roomId = (await me.page.evaluate(
-      `window.__switchboard.account.session.directRoomWith(${JSON.stringify(caller.userId)})`,
-    )) as string;
-    await matrixRequest(synapse.baseUrl, caller.accessToken, 'POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {});
-    await until(
-      'the caller joined the direct chat',
-      () =>
-        me.page.evaluate(
-          `window.__switchboard.account.contacts.some((c) => c.roomId === ${JSON.stringify(roomId)} && !c.pending)`,
-        ),
-      (joined) => joined === true,
-      20_000,
-      100,
-    );
+    roomId = await directChatJoinedBy(synapse, me, caller);
   }, 120_000);
 
   afterEach(async () => {
@@ -103,7 +61,7 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
   async function ringingPeer(video: boolean): Promise<string> {
     peer = await openRtcPeer(browser, server.rtcPeerUrl, 'Element Call peer');
     if (process.env.RTC_DEBUG) peer.page.on('console', (m) => { if (/rtc|livekit|encrypt|key|notif|error/i.test(m.text())) console.log('[PEER]', m.text().slice(0, 300)); });
-    await peer.start(await freshDevice(caller));
+    await peer.start(await freshDevice(synapse, caller));
     await peer.call(roomId, { video });
     await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('ringing');
     const call = await currentCall(me.page);

@@ -58,6 +58,8 @@ export interface CallEngineOptions {
   inviteLifetimeMs?: number;
   /** How long a call may take to connect its media before it fails with ice_failed (30 s). */
   connectTimeoutMs?: number;
+  /** The other call system carries a call on this device (busy rules count it too). */
+  otherSystemBusy?: () => boolean;
 }
 
 /** Ended calls kept for the UI and for history. */
@@ -84,7 +86,10 @@ export class CallEngine implements CallEngineContract {
   readonly #lastStats = new Map<string, StatsEntry[]>();
   #queue: Promise<void> = Promise.resolve();
 
+  readonly #otherSystemBusy: () => boolean;
+
   constructor(options: CallEngineOptions) {
+    this.#otherSystemBusy = options.otherSystemBusy ?? (() => false);
     this.#signalling = options.signalling;
     this.#log = options.log;
     this.#clock = options.clock ?? browserClock;
@@ -188,7 +193,7 @@ export class CallEngine implements CallEngineContract {
       return ringingHere.callId;
     }
     const busy = this.#calls.find((call) => !call.isEnded && call.state !== 'ringing');
-    if (busy !== undefined) throw new Error('Already in a call: hang up first.');
+    if (busy !== undefined || this.#otherSystemBusy()) throw new Error('Already in a call: hang up first.');
     const room = this.#signalling.room(roomId);
     if (room?.peerUserId === null || room === null) throw new Error('That room has no one to call.');
     const call = Call.outgoing(this.#ctx, {
@@ -485,7 +490,7 @@ export class CallEngine implements CallEngineContract {
       return;
     }
 
-    const busy = this.#calls.some((c) => c !== call && !c.isEnded && c.state !== 'ringing');
+    const busy = this.#calls.some((c) => c !== call && !c.isEnded && c.state !== 'ringing') || this.#otherSystemBusy();
     if (busy) {
       this.#log.info('busy: refusing an incoming call', { callId: invite.callId });
       await call.refuseBusy();

@@ -22,9 +22,8 @@ import {
 } from './events.js';
 import type { RtcJoinedSession, RtcMatrix, RtcMediaKey } from './rtcPorts.js';
 import { checkMediaKey } from './mediaKeyCheck.js';
+import { DELAYED_LEAVE_MS } from './rtcTimings.js';
 
-/** The delayed leave: the homeserver ends our membership this long after we stop refreshing it. */
-export const DELAYED_LEAVE_MS = 18_000;
 
 export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => number = Date.now): RtcMatrix {
   const userId = client.getSafeUserId();

@@ -48,7 +48,7 @@ function fakeStream(kinds: ('audio' | 'video')[]): MediaStream {
   } as unknown as MediaStream;
 }
 
-function setup(options: { tokenFails?: boolean } = {}) {
+function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}) {
   const clock = new FakeClock();
   let memberships: RtcMembership[] = [member(CALLER, 'PHONE')];
   const membershipListeners = new Set<(roomId: string) => void>();
@@ -118,6 +118,7 @@ function setup(options: { tokenFails?: boolean } = {}) {
     iceServers: async () => [],
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
     clock,
+    otherSystemBusy: () => options.otherSystemBusy === true,
   });
   const notices: EngineNotice[] = [];
   engine.onNotice((notice) => notices.push(notice));
@@ -336,5 +337,25 @@ describe('the MatrixRTC engine: an Element X call ringing Switchboard', () => {
     t.engine.handleBatch([ring()], { live: true });
     await expect(t.engine.setHold()).rejects.toThrow(/no hold/);
     expect(t.engine.sendDigits()).toBe(false);
+  });
+
+  it('busy on a legacy call: the ring is refused with a decline and kept as busy, nothing rings', () => {
+    const t = setup({ otherSystemBusy: true });
+    const event = ring();
+    t.engine.handleBatch([event], { live: true });
+    expect(t.notices.some((n) => n.kind === 'ring-start')).toBe(false);
+    expect(t.declines).toEqual([event.eventId]);
+    expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'busy' });
+  });
+
+  it('busy on another MatrixRTC call: refused the same way', async () => {
+    const t = setup();
+    const first = ring();
+    t.engine.handleBatch([first], { live: true });
+    await t.engine.answer(first.eventId, { video: false });
+    expect(t.engine.isBusy()).toBe(true);
+    const second = ring();
+    t.engine.handleBatch([second], { live: true });
+    expect(t.declines).toEqual([second.eventId]);
   });
 });

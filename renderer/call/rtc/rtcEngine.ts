@@ -55,6 +55,8 @@ export interface RtcEngineOptions {
   iceServers: () => Promise<RTCIceServer[]>;
   log: EngineLog;
   clock: Clock;
+  /** The other call system carries a call on this device (busy rules count it too). */
+  otherSystemBusy?: () => boolean;
 }
 
 interface Held {
@@ -138,6 +140,14 @@ export class RtcEngine implements CallEngineContract {
       if (decision.missed) this.#recordMissed(event, notification);
       return;
     }
+    if (this.#busy()) {
+      // As for a legacy invite while in a call: refused (a decline stops the caller's ring), kept as busy.
+      log.info('rtc: busy: refusing an incoming call', { eventId: event.eventId });
+      this.#declinedByMe.add(event.eventId);
+      this.#newCall(event, notification, null).finish('busy');
+      void matrix.sendDecline(event.roomId, event.eventId).catch(() => undefined);
+      return;
+    }
     const call = this.#newCall(event, notification, decision.expiresAt);
     call.state = 'ringing';
     const stopTimer = clock.setTimer(() => {
@@ -154,6 +164,16 @@ export class RtcEngine implements CallEngineContract {
       expiresAt: decision.expiresAt,
     });
     this.#emit();
+  }
+
+  /** In a call (answered or connecting) on either system. */
+  #busy(): boolean {
+    return this.isBusy() || (this.#options.otherSystemBusy?.() ?? false);
+  }
+
+  /** This engine carries a call that is past ringing. */
+  isBusy(): boolean {
+    return [...this.#calls.values()].some((call) => !call.over && call.state !== 'ringing');
   }
 
   readonly #ringTimers = new Map<string, () => void>();
@@ -234,6 +254,8 @@ export class RtcEngine implements CallEngineContract {
   async answer(callId: string, options: { video: boolean }): Promise<void> {
     const call = this.#calls.get(callId);
     if (call === undefined || call.state !== 'ringing') throw new Error('That call is not ringing');
+    // One call at a time: answering ends any other call carried here.
+    for (const other of this.#calls.values()) if (other !== call && !other.over && other.state !== 'ringing') other.finish('local-hangup');
     call.state = 'answering';
     this.#stopRinging(callId, 'answered');
     this.#emit();

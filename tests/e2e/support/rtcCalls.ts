@@ -1,0 +1,64 @@
+/** Shared by the MatrixRTC end-to-end tests: a caller's fresh device, Switchboard's side of the media. */
+import type { PeerCredentials } from '../../peers/peerTypes.js';
+import type { RtcInbound } from '../../peers/rtcPeerTypes.js';
+import { until } from '../../peers/peerDriver.js';
+import { matrixRequest } from '../../support/matrixClientApi.js';
+import type { RegisteredUser, SynapseInfo } from '../../support/synapse.js';
+import type { Person } from './people.js';
+
+/** The user on a new device (a peer page's crypto lives in memory: one device per page). */
+export async function freshDevice(synapse: SynapseInfo, user: RegisteredUser): Promise<PeerCredentials> {
+  const login = await matrixRequest<{ access_token: string; device_id: string }>(
+    synapse.baseUrl,
+    null,
+    'POST',
+    '/_matrix/client/v3/login',
+    { type: 'm.login.password', identifier: { type: 'm.id.user', user: user.userId }, password: user.password },
+  );
+  return { baseUrl: synapse.baseUrl, userId: user.userId, accessToken: login.access_token, deviceId: login.device_id };
+}
+
+/** Switchboard's own direct chat with `userId` (encrypted), joined by them; waits until the window sees it. */
+export async function directChatJoinedBy(
+  synapse: SynapseInfo,
+  person: Person,
+  other: RegisteredUser,
+): Promise<string> {
+  const roomId = (await person.page.evaluate(
+    `window.__switchboard.account.session.directRoomWith(${JSON.stringify(other.userId)})`,
+  )) as string;
+  await matrixRequest(synapse.baseUrl, other.accessToken, 'POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {});
+  await until(
+    `${other.userId} joined ${roomId}`,
+    () =>
+      person.page.evaluate(
+        `window.__switchboard.account.contacts.some((c) => c.roomId === ${JSON.stringify(roomId)} && !c.pending)`,
+      ),
+    (joined) => joined === true,
+    20_000,
+    100,
+  );
+  return roomId;
+}
+
+/** What arrives on Switchboard's side of a MatrixRTC call, decrypted (audio energy, decoded frames). */
+export function switchboardInbound(person: Person, callId: string): Promise<RtcInbound> {
+  return person.page.evaluate(`(async () => {
+    const totals = { audioPackets: 0, audioEnergy: 0, videoPackets: 0, videoFramesDecoded: 0 };
+    for (const report of await window.__switchboard.account.session.rtc.stats(${JSON.stringify(callId)})) {
+      report.forEach((s) => {
+        if (s.type !== 'inbound-rtp') return;
+        if (s.kind === 'audio') { totals.audioPackets += s.packetsReceived || 0; totals.audioEnergy += s.totalAudioEnergy || 0; }
+        if (s.kind === 'video') { totals.videoPackets += s.packetsReceived || 0; totals.videoFramesDecoded += s.framesDecoded || 0; }
+      });
+    }
+    return totals;
+  })()`) as Promise<RtcInbound>;
+}
+
+/** The MatrixRTC engine's calls on a page, as plain data. */
+export function rtcCalls(person: Person): Promise<{ callId: string; state: string; endReason: string | null }[]> {
+  return person.page.evaluate(
+    'window.__switchboard.account.session.rtc.calls().map((c) => ({ callId: c.callId, state: c.state, endReason: c.endReason }))',
+  ) as Promise<{ callId: string; state: string; endReason: string | null }[]>;
+}
