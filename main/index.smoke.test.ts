@@ -110,6 +110,14 @@ describe('main/index.ts against a stand-in for Electron', () => {
     const served = await recorded.protocolHandlers.get('app')?.({ url: 'app://switchboard/index.html' });
     expect(served?.status).toBe(200);
     expect(served?.headers.get('content-security-policy')).toContain("default-src 'none'");
+    // The CSP allows LiveKit's WebSockets; main's request gate narrows them to the SFUs it handed tokens for.
+    expect(served?.headers.get('content-security-policy')).toContain("connect-src 'self' wss:;");
+    const verdict = (url: string, webContentsId?: number) =>
+      new Promise((resolve) => recorded.beforeRequest?.({ url, webContentsId }, resolve));
+    expect(await verdict('wss://sfu.example/rtc', 1)).toEqual({ cancel: true });
+    expect(await verdict('https://matrix.example/_matrix/client/v3/sync', 1)).toEqual({ cancel: true });
+    expect(await verdict('app://switchboard/assets/index.js', 1)).toEqual({});
+    expect(await verdict('https://matrix.example/_matrix/client/versions')).toEqual({}); // main's own request
     expect((await recorded.protocolHandlers.get('app')?.({ url: 'app://elsewhere/index.html' }))?.status).toBe(404);
 
     expect(await request('app.info', {})).toMatchObject({

@@ -43,6 +43,8 @@ export function createElectronStandIn(options: StandInOptions) {
     permissionRequest: null as Listener | null,
     permissionCheck: null as Listener | null,
     displayMedia: null as null | { handler: Listener; options: unknown },
+    /** session.webRequest.onBeforeRequest: Electron calls it for every request of the session. */
+    beforeRequest: null as Listener | null,
     applicationMenu: [] as unknown[],
     shortcuts: [] as { path: string; operation: string; details: Record<string, unknown> }[],
     appUserModelIds: [] as string[],
@@ -189,6 +191,9 @@ export function createElectronStandIn(options: StandInOptions) {
         setPermissionCheckHandler: (handler: Listener) => (recorded.permissionCheck = handler),
         setDisplayMediaRequestHandler: (handler: Listener, handlerOptions: unknown) =>
           (recorded.displayMedia = { handler, options: handlerOptions }),
+        webRequest: {
+          onBeforeRequest: (listener: Listener) => (recorded.beforeRequest = listener),
+        },
       },
     },
     desktopCapturer: {
