@@ -99,7 +99,12 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
     },
     log: deps.log,
   });
-  const livekit = createLivekitTokens({ fetch: deps.fetch, account, log: deps.log, ...(deps.now ? { now: deps.now } : {}) });
+  const livekit = createLivekitTokens({
+    fetch: deps.fetch,
+    account,
+    log: deps.log,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   return {
     account,
     gateway,

@@ -36,7 +36,9 @@ describe('which LiveKit services main trusts with an OpenID token', () => {
       }),
     ).toEqual(['https://jwt.example']);
     expect(
-      wellKnownServices({ 'org.matrix.msc4143.rtc_foci': [{ type: 'livekit', livekit_service_url: 'https://w.example' }] }),
+      wellKnownServices({
+        'org.matrix.msc4143.rtc_foci': [{ type: 'livekit', livekit_service_url: 'https://w.example' }],
+      }),
     ).toEqual(['https://w.example']);
     expect(advertisedServices(null)).toEqual([]);
     expect(advertisedServices({ rtc_transports: 'nope' })).toEqual([]);

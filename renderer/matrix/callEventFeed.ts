@@ -22,7 +22,10 @@ export interface CallTimelineEvent {
 export type CallBatchListener = (batch: readonly CallTimelineEvent[]) => void;
 
 /** MatrixRTC's ring notification and decline (renderer/call/rtc/events.ts). */
-export const RTC_TIMELINE_TYPES: readonly string[] = ['org.matrix.msc4075.rtc.notification', 'org.matrix.msc4310.rtc.decline'];
+export const RTC_TIMELINE_TYPES: readonly string[] = [
+  'org.matrix.msc4075.rtc.notification',
+  'org.matrix.msc4310.rtc.decline',
+];
 
 export function isCallEventType(type: string): boolean {
   return type.startsWith('m.call.') || RTC_TIMELINE_TYPES.includes(type);

@@ -13,7 +13,12 @@ import {
   type Room,
 } from 'matrix-js-sdk';
 import { GATEWAY_ACCESS_TOKEN_PLACEHOLDER, type SessionSummary, type SwitchboardApi } from '../../preload/contract.js';
-import { isCallEventType, RTC_TIMELINE_TYPES, type CallBatchListener, type CallTimelineEvent } from './callEventFeed.js';
+import {
+  isCallEventType,
+  RTC_TIMELINE_TYPES,
+  type CallBatchListener,
+  type CallTimelineEvent,
+} from './callEventFeed.js';
 import { connectionFromSync, type ConnectionState } from './connectionState.js';
 import { contactsFrom, withDirectRoom, type Contact, type RoomSummaryForContacts } from './contacts.js';
 import { createGatewayFetch } from './gatewayFetch.js';

@@ -19,6 +19,15 @@ const synapse = inject('synapse');
 const matrixRtc = inject('matrixRtc');
 const POLL = { timeout: 30_000, interval: 100 };
 
+/** The window in light and dark, next to the other screens (test-results/screens). */
+async function shoot(person: Person, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await person.page.emulateMedia({ colorScheme });
+    await person.page.screenshot({ path: `test-results/screens/${name}-${colorScheme}.png`, animations: 'disabled' });
+  }
+  await person.page.emulateMedia({ colorScheme: 'light' });
+}
+
 describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
   let browser: Browser;
   let server: PeerServer;
@@ -31,12 +40,17 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
     if (matrixRtc === null) throw new Error('the e2e lane runs LiveKit and its token service (synapseGlobalSetup)');
     server = await servePeers(inject('peersDir') as string);
     browser = await launchChromium();
-    caller = await registerUser(synapse, `ec-${randomUUID().slice(0, 6)}`, 'ec-password', { displayName: 'Eve Caller' });
+    caller = await registerUser(synapse, `ec-${randomUUID().slice(0, 6)}`, 'ec-password', {
+      displayName: 'Eve Caller',
+    });
     me = await signedInPerson(browser, synapse, inject('rendererDir'), 'Rita', undefined, {
       identity: { name: 'Switchboard', version: 'e2e', platform: 'darwin' },
       sfuConnectSrc: [matrixRtc.livekit.url],
     });
-    if (process.env.RTC_DEBUG) me.page.on('console', (m) => { if (/rtc|livekit|calls|encrypt/i.test(m.text())) console.log('[SB]', m.text().slice(0, 300)); });
+    if (process.env.RTC_DEBUG)
+      me.page.on('console', (m) => {
+        if (/rtc|livekit|calls|encrypt/i.test(m.text())) console.log('[SB]', m.text().slice(0, 300));
+      });
     // Switchboard's own direct chat (encrypted), which the caller joins.
     roomId = await directChatJoinedBy(synapse, me, caller);
   }, 120_000);
@@ -60,7 +74,10 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
 
   async function ringingPeer(video: boolean): Promise<string> {
     peer = await openRtcPeer(browser, server.rtcPeerUrl, 'Element Call peer');
-    if (process.env.RTC_DEBUG) peer.page.on('console', (m) => { if (/rtc|livekit|encrypt|key|notif|error/i.test(m.text())) console.log('[PEER]', m.text().slice(0, 300)); });
+    if (process.env.RTC_DEBUG)
+      peer.page.on('console', (m) => {
+        if (/rtc|livekit|encrypt|key|notif|error/i.test(m.text())) console.log('[PEER]', m.text().slice(0, 300));
+      });
     await peer.start(await freshDevice(synapse, caller));
     await peer.call(roomId, { video });
     await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('ringing');
@@ -74,10 +91,17 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
     await expect.poll(() => me.harness.notifications.onScreen().length, POLL).toBe(1);
     expect(me.harness.notifications.onScreen()[0]!.options.title).toContain('Eve Caller');
     expect(me.harness.tray.image()).toContain('ringing');
-    await me.page.getByRole('button', { name: /^Answer/ }).first().waitFor({ timeout: 10_000 });
+    await me.page
+      .getByRole('button', { name: /^Answer/ })
+      .first()
+      .waitFor({ timeout: 10_000 });
+    await shoot(me, '22-rtc-incoming');
     expect(await me.page.getByRole('button', { name: /Hold/ }).count()).toBe(0);
 
-    await me.page.getByRole('button', { name: /^Answer/ }).first().click();
+    await me.page
+      .getByRole('button', { name: /^Answer/ })
+      .first()
+      .click();
     await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('connected');
     await expect.poll(async () => (await switchboardInbound(me, callId)).audioEnergy, POLL).toBeGreaterThan(0);
     await expect.poll(async () => (await peer.inbound()).audioEnergy, POLL).toBeGreaterThan(0);
@@ -86,6 +110,7 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
     expect(state.keysFrom.some((identity) => identity.startsWith(`${me.user.userId}:`))).toBe(true);
     expect(state.members.sort()).toEqual([caller.userId, me.user.userId].sort());
     // Hold and the keypad are absent from a MatrixRTC call's screen.
+    await shoot(me, '23-rtc-in-call-voice');
     expect(await me.page.getByRole('button', { name: /Hold/ }).count()).toBe(0);
     expect(await me.page.getByRole('button', { name: /Keypad/ }).count()).toBe(0);
 

@@ -37,7 +37,9 @@ describe('MatrixRTC ringing: two devices, do not disturb, both systems at once, 
     server = await servePeers(inject('peersDir') as string);
     browser = await launchChromium();
     const sfu = { sfuConnectSrc: [matrixRtc.livekit.url] };
-    caller = await registerUser(synapse, `ec-${randomUUID().slice(0, 6)}`, 'ec-password', { displayName: 'Eve Caller' });
+    caller = await registerUser(synapse, `ec-${randomUUID().slice(0, 6)}`, 'ec-password', {
+      displayName: 'Eve Caller',
+    });
     desk = await signedInPerson(browser, synapse, inject('rendererDir'), 'Rita', undefined, { ...mac, ...sfu });
     laptop = await signedInPerson(browser, synapse, inject('rendererDir'), 'Rita', desk.user, { ...mac, ...sfu });
     alice = await signedInPerson(browser, synapse, inject('rendererDir'), 'Alice Liddell');

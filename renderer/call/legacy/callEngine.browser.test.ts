@@ -135,6 +135,17 @@ describe('a call between two engines (spec: invite, candidates, answer, select_a
     expect(bob.active()?.state).toBe('connected');
   });
 
+  it('busy in a call of the other system (MatrixRTC): the caller is told user_busy, and nothing can be placed', async () => {
+    rig = new EngineRig();
+    const carol = rig.add(CAROL, 'CAROLDEV');
+    const bob = rig.add(BOB, 'BOBDEV', { otherSystemBusy: () => true });
+    const room = rig.relay.createRoom([CAROL, BOB]);
+    const callId = carol.engine.place(room, { video: false });
+    expect((await ended(carol, callId)).endReason).toBe('busy');
+    expect(bob.notices.some((n) => n.kind === 'ring-start')).toBe(false);
+    expect(() => bob.engine.place(room, { video: false })).toThrow(/Already in a call/);
+  });
+
   it('media cannot connect: the call fails with ice_failed on both sides', async () => {
     rig = new EngineRig();
     // Relay-only with no TURN server: no candidate can ever pair.

@@ -14,16 +14,10 @@ import {
 } from 'matrix-js-sdk';
 import { MatrixRTCSessionEvent } from 'matrix-js-sdk/lib/matrixrtc/index.js';
 import type { EngineLog } from '../contract.js';
-import {
-  parseMembership,
-  RTC_DECLINE_EVENT,
-  RTC_MEMBER_EVENT,
-  type RtcMembership,
-} from './events.js';
+import { parseMembership, RTC_DECLINE_EVENT, RTC_MEMBER_EVENT, type RtcMembership } from './events.js';
 import type { RtcJoinedSession, RtcMatrix, RtcMediaKey } from './rtcPorts.js';
 import { checkMediaKey } from './mediaKeyCheck.js';
 import { DELAYED_LEAVE_MS } from './rtcTimings.js';
-
 
 export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => number = Date.now): RtcMatrix {
   const userId = client.getSafeUserId();
@@ -83,9 +77,15 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
     },
     advertisedServices() {
       advertised ??= client.http
-        .authedRequest<{ rtc_transports?: unknown }>(Method.Get, '/org.matrix.msc4143/rtc/transports', undefined, undefined, {
-          prefix: ClientPrefix.Unstable,
-        })
+        .authedRequest<{ rtc_transports?: unknown }>(
+          Method.Get,
+          '/org.matrix.msc4143/rtc/transports',
+          undefined,
+          undefined,
+          {
+            prefix: ClientPrefix.Unstable,
+          },
+        )
         .then((reply) => servicesOf(reply.rtc_transports))
         .catch((error: unknown) => {
           advertised = null;
@@ -143,9 +143,13 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
       return joined;
     },
     async sendDecline(roomId, notificationEventId) {
-      await client.sendEvent(roomId, RTC_DECLINE_EVENT as never, {
-        'm.relates_to': { rel_type: 'm.reference', event_id: notificationEventId },
-      } as never);
+      await client.sendEvent(
+        roomId,
+        RTC_DECLINE_EVENT as never,
+        {
+          'm.relates_to': { rel_type: 'm.reference', event_id: notificationEventId },
+        } as never,
+      );
     },
   };
 }

@@ -262,9 +262,11 @@ export class RtcCall {
     this.state = 'ended';
     for (const cleanup of this.#cleanups.splice(0)) cleanup();
     void this.#room?.disconnect().catch(() => undefined);
-    void this.#session?.leave().catch((error: unknown) =>
-      this.#deps.log.warn('rtc: could not leave the session (its delayed leave will)', { error: String(error) }),
-    );
+    void this.#session
+      ?.leave()
+      .catch((error: unknown) =>
+        this.#deps.log.warn('rtc: could not leave the session (its delayed leave will)', { error: String(error) }),
+      );
     stopStream(this.#localStream);
     stopStream(this.#screenStream);
     this.#deps.ended(this);

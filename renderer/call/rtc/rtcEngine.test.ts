@@ -110,7 +110,10 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
   const engine = new RtcEngine({
     matrix,
     media: { connect: async () => room },
-    acquire: { userMedia: async (kinds) => fakeStream(kinds.video ? ['audio', 'video'] : ['audio']), displayMedia: async () => fakeStream(['video']) },
+    acquire: {
+      userMedia: async (kinds) => fakeStream(kinds.video ? ['audio', 'video'] : ['audio']),
+      displayMedia: async () => fakeStream(['video']),
+    },
     token: async () => {
       if (options.tokenFails === true) throw new Error('refused');
       return { url: 'wss://sfu.hs', jwt: 'a.b.c' };
@@ -184,7 +187,14 @@ describe('the MatrixRTC engine: an Element X call ringing Switchboard', () => {
     const event = ring();
     t.engine.handleBatch([event], { live: true });
     expect(t.notices).toEqual([
-      { kind: 'ring-start', callId: event.eventId, roomId: ROOM, peerUserId: CALLER, video: true, expiresAt: T0 + 30_000 - 50 },
+      {
+        kind: 'ring-start',
+        callId: event.eventId,
+        roomId: ROOM,
+        peerUserId: CALLER,
+        video: true,
+        expiresAt: T0 + 30_000 - 50,
+      },
     ]);
     const [call] = t.engine.calls();
     expect(call).toMatchObject({ system: 'rtc', state: 'ringing', direction: 'incoming', videoOffered: true });

@@ -255,7 +255,8 @@ export class RtcEngine implements CallEngineContract {
     const call = this.#calls.get(callId);
     if (call === undefined || call.state !== 'ringing') throw new Error('That call is not ringing');
     // One call at a time: answering ends any other call carried here.
-    for (const other of this.#calls.values()) if (other !== call && !other.over && other.state !== 'ringing') other.finish('local-hangup');
+    for (const other of this.#calls.values())
+      if (other !== call && !other.over && other.state !== 'ringing') other.finish('local-hangup');
     call.state = 'answering';
     this.#stopRinging(callId, 'answered');
     this.#emit();

@@ -19,15 +19,17 @@ export async function freshDevice(synapse: SynapseInfo, user: RegisteredUser): P
 }
 
 /** Switchboard's own direct chat with `userId` (encrypted), joined by them; waits until the window sees it. */
-export async function directChatJoinedBy(
-  synapse: SynapseInfo,
-  person: Person,
-  other: RegisteredUser,
-): Promise<string> {
+export async function directChatJoinedBy(synapse: SynapseInfo, person: Person, other: RegisteredUser): Promise<string> {
   const roomId = (await person.page.evaluate(
     `window.__switchboard.account.session.directRoomWith(${JSON.stringify(other.userId)})`,
   )) as string;
-  await matrixRequest(synapse.baseUrl, other.accessToken, 'POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {});
+  await matrixRequest(
+    synapse.baseUrl,
+    other.accessToken,
+    'POST',
+    `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
+    {},
+  );
   await until(
     `${other.userId} joined ${roomId}`,
     () =>

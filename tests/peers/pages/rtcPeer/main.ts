@@ -126,7 +126,11 @@ class RtcPeer implements RtcPeerApi {
     session.on(MatrixRTCSessionEvent.DidSendCallNotification, (content) => this.#notifications.push(content.event_id));
     session.on(MatrixRTCSessionEvent.MembershipManagerError, (error) => (this.#error = String(error)));
 
-    const lkRoom = new Room({ adaptiveStream: false, dynacast: false, encryption: { keyProvider: keys, worker: new E2eeWorker() } });
+    const lkRoom = new Room({
+      adaptiveStream: false,
+      dynacast: false,
+      encryption: { keyProvider: keys, worker: new E2eeWorker() },
+    });
     await lkRoom.setE2EEEnabled(true);
     lkRoom.on(LivekitEvent.EncryptionError, (error) => (this.#error = `encryption: ${error.message}`));
     // Played and shown, as Element Call does: what is decoded (and its energy) is what a person would get.
@@ -181,16 +185,24 @@ class RtcPeer implements RtcPeerApi {
     for (const participant of this.#room?.remoteParticipants.values() ?? []) {
       for (const publication of participant.trackPublications.values()) {
         const report = await publication.track?.getRTCStatsReport();
-        report?.forEach((s: { type?: string; kind?: string; packetsReceived?: number; totalAudioEnergy?: number; framesDecoded?: number }) => {
-          if (s.type !== 'inbound-rtp') return;
-          if (s.kind === 'audio') {
-            totals.audioPackets += s.packetsReceived ?? 0;
-            totals.audioEnergy += s.totalAudioEnergy ?? 0;
-          } else if (s.kind === 'video') {
-            totals.videoPackets += s.packetsReceived ?? 0;
-            totals.videoFramesDecoded += s.framesDecoded ?? 0;
-          }
-        });
+        report?.forEach(
+          (s: {
+            type?: string;
+            kind?: string;
+            packetsReceived?: number;
+            totalAudioEnergy?: number;
+            framesDecoded?: number;
+          }) => {
+            if (s.type !== 'inbound-rtp') return;
+            if (s.kind === 'audio') {
+              totals.audioPackets += s.packetsReceived ?? 0;
+              totals.audioEnergy += s.totalAudioEnergy ?? 0;
+            } else if (s.kind === 'video') {
+              totals.videoPackets += s.packetsReceived ?? 0;
+              totals.videoFramesDecoded += s.framesDecoded ?? 0;
+            }
+          },
+        );
       }
     }
     return totals;
