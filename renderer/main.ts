@@ -39,6 +39,7 @@ const account = new AccountStore({
       session,
       ring: bridgeRingPort(bridge, (userId) => session.displayName(userId)),
       preferences: () => settings.mediaPreferences(),
+      callSystem: () => settings.values.callSystem,
       bridge,
     });
     return {

@@ -2,19 +2,28 @@
  * Two call systems, one phone: the legacy engine and the MatrixRTC engine behind the one
  * call contract the window's call store uses. Calls of both are listed together; an
  * action goes to the engine that carries that call; ringing and history notices of both
- * reach main the same way. New calls are placed with the legacy engine until outgoing
- * MatrixRTC calls land.
+ * reach main the same way. A new call goes to the one system the choice rule picks
+ * (call/systemChoice.ts), never to both.
  */
 import type { CallQuality } from '../call/callQuality.js';
-import type { CallEngineContract, CallView, EngineNotice, ScreenShareOutcome } from '../call/contract.js';
+import type { CallEngineContract, CallSystem, CallView, EngineNotice, ScreenShareOutcome } from '../call/contract.js';
+import type { SystemChoice } from '../call/systemChoice.js';
 
 export class CallSystems implements CallEngineContract {
   readonly #legacy: CallEngineContract;
   readonly #rtc: CallEngineContract;
 
-  constructor(systems: { legacy: CallEngineContract; rtc: CallEngineContract }) {
+  readonly #choose: (roomId: string, forThisCall: CallSystem | null) => SystemChoice;
+
+  constructor(systems: {
+    legacy: CallEngineContract;
+    rtc: CallEngineContract;
+    /** Which system places a call in this room (the choice rule over the setting and the contact). */
+    choose?: (roomId: string, forThisCall: CallSystem | null) => SystemChoice;
+  }) {
     this.#legacy = systems.legacy;
     this.#rtc = systems.rtc;
+    this.#choose = systems.choose ?? ((_roomId, forThisCall) => ({ system: forThisCall ?? 'legacy', why: 'setting' }));
   }
 
   /** The engine carrying a call (legacy for a call neither knows: it answers "no such call"). */
@@ -37,8 +46,16 @@ export class CallSystems implements CallEngineContract {
     return () => stops.forEach((stop) => stop());
   }
 
-  place(roomId: string, options: { video: boolean }): string {
-    return this.#legacy.place(roomId, options);
+  place(roomId: string, options: { video: boolean; system?: CallSystem }): string {
+    // Calling someone whose call rings here answers it, whichever system it came on.
+    const ringing = this.calls().find((call) => call.roomId === roomId && call.state === 'ringing');
+    if (ringing !== undefined) {
+      void this.answer(ringing.callId, { video: options.video });
+      return ringing.callId;
+    }
+    const choice = this.#choose(roomId, options.system ?? null);
+    if (choice.system === null) throw new Error(choice.why);
+    return (choice.system === 'rtc' ? this.#rtc : this.#legacy).place(roomId, { video: options.video });
   }
 
   /** Answering one call ends any other, on either system: a softphone carries one call at a time. */

@@ -18,6 +18,8 @@ import { livekitConnector } from '../call/rtc/livekitMedia.js';
 import { matrixRtc } from '../call/rtc/matrixRtc.js';
 import { isRtcEventType, RtcEngine } from '../call/rtc/rtcEngine.js';
 import { CallSystems } from './callSystems.js';
+import { chooseCallSystem, latestActivity, type CallSystemSetting } from '../call/systemChoice.js';
+import { callActivitiesOf } from '../matrix/callActivity.js';
 
 export interface SessionCalls {
   /** The legacy engine (m.call.*). */
@@ -35,6 +37,8 @@ export function startCalls(options: {
   session: MatrixSession;
   ring: RingPort;
   preferences: () => MediaPreferences;
+  /** The person's setting: which call system places calls. */
+  callSystem: () => CallSystemSetting;
   bridge: SwitchboardApi;
 }): SessionCalls {
   const { session, bridge } = options;
@@ -53,8 +57,9 @@ export function startCalls(options: {
     iceServers: () => turn.ready(),
     otherSystemBusy: () => rtc?.isBusy() ?? false,
   });
+  const matrixRtcPort = matrixRtc(session.client, log);
   const rtcEngine = new RtcEngine({
-    matrix: matrixRtc(session.client, log),
+    matrix: matrixRtcPort,
     media: livekitConnector(),
     acquire: media,
     token: (request) => bridge.request('rtc.token', request),
@@ -64,7 +69,24 @@ export function startCalls(options: {
     otherSystemBusy: () => engine.activeCalls().some((call) => call.state !== 'ringing'),
   });
   rtc = rtcEngine;
-  const systems = new CallSystems({ legacy: engine, rtc: rtcEngine });
+  // Whether Element Call calls can be placed: the homeserver advertises a LiveKit service.
+  let rtcAvailable = false;
+  void matrixRtcPort.advertisedServices().then((services) => (rtcAvailable = services.length > 0));
+  const systems = new CallSystems({
+    legacy: engine,
+    rtc: rtcEngine,
+    choose: (roomId, forThisCall) => {
+      const peer = matrixRtcPort.room(roomId)?.peerUserId ?? null;
+      const choice = chooseCallSystem({
+        setting: options.callSystem(),
+        forThisCall,
+        contactLastSeen: peer === null ? null : latestActivity(callActivitiesOf(session.client, peer)),
+        rtcAvailable,
+      });
+      log.info('placing a call', { system: choice.system, why: choice.why });
+      return choice;
+    },
+  });
   const store = new CallStore(systems, options.ring);
   const unsubscribers = [
     session.onCallEvents((batch) => {

@@ -1,7 +1,7 @@
 /**
  * The one call contract: what a call's state is, how it ended, what the window, the call
  * store, history and main's ringing see of it, and the actions on it. Each call system
- * implements it — the legacy VoIP module (`legacy/`, m.call.*) today, MatrixRTC next —
+ * implements it — the legacy VoIP module (`legacy/`, m.call.*) and MatrixRTC (`rtc/`) —
  * so a call rings, is answered, connects and ends the same way whichever carries it. What
  * a system cannot do is absent from the call's `features`, never faked.
  */
@@ -145,8 +145,8 @@ export interface CallEngineContract {
   subscribe(listener: (calls: readonly CallView[]) => void): () => void;
   /** Ringing (for main) and history notices. */
   onNotice(listener: (notice: EngineNotice) => void): () => void;
-  /** Places a call in a room; returns its call ID at once. */
-  place(roomId: string, options: { video: boolean }): string;
+  /** Places a call in a room; returns its call ID at once. `system`: the person chose one for this call. */
+  place(roomId: string, options: { video: boolean; system?: CallSystem }): string;
   answer(callId: string, options: { video: boolean }): Promise<void>;
   decline(callId: string): Promise<void>;
   hangUp(callId: string): Promise<void>;

@@ -1,5 +1,5 @@
 import type { CallQuality } from '../call/callQuality.js';
-import type { CallEngineContract, CallView, EndReason, EngineNotice } from '../call/contract.js';
+import type { CallEngineContract, CallSystem, CallView, EndReason, EngineNotice } from '../call/contract.js';
 
 /** How ringing reaches main (which owns notifications, ring timers and the tray). */
 export interface RingPort {
@@ -78,8 +78,11 @@ export class CallStore {
     }
   }
 
-  place(roomId: string, video: boolean): Promise<string | undefined> {
-    return this.#run('Could not place the call', () => this.#engine.place(roomId, { video }));
+  /** `system`: chosen for this call (the call button's menu); otherwise the setting decides. */
+  place(roomId: string, video: boolean, system?: CallSystem): Promise<string | undefined> {
+    return this.#run('Could not place the call', () =>
+      this.#engine.place(roomId, system === undefined ? { video } : { video, system }),
+    );
   }
 
   answer(callId: string, video: boolean): Promise<void> {

@@ -1,4 +1,5 @@
 import type { MediaPreferences } from '../call/mediaSettings.js';
+import { callSystemSettings, type CallSystemSetting } from '../call/systemChoice.js';
 import { isRingtoneName, type RingPreferences, type RingtoneName } from './ringtone.js';
 
 export type Theme = 'system' | 'light' | 'dark';
@@ -6,6 +7,8 @@ export type Theme = 'system' | 'light' | 'dark';
 export interface Settings extends MediaPreferences, RingPreferences {
   theme: Theme;
   startAtLogin: boolean;
+  /** Which call system places calls: Automatic, Legacy or Element Call. */
+  callSystem: CallSystemSetting;
 }
 
 export const defaultSettings: Readonly<Settings> = {
@@ -21,6 +24,7 @@ export const defaultSettings: Readonly<Settings> = {
   doNotDisturb: false,
   theme: 'system',
   startAtLogin: false,
+  callSystem: 'automatic',
 };
 
 /** This device's choices, not the account's: one key for the app (sign-out's wipe clears it). */
@@ -63,6 +67,7 @@ export function parseSettings(raw: string | null): Settings {
         ? Math.round(Math.max(0, Math.min(100, volume)))
         : defaultSettings.ringVolume,
     theme: stored.theme === 'light' || stored.theme === 'dark' ? stored.theme : 'system',
+    callSystem: callSystemSettings.find((value) => value === stored.callSystem) ?? defaultSettings.callSystem,
   };
 }
 

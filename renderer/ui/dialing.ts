@@ -2,6 +2,7 @@
  * Calling a person by Matrix ID: find or create the direct room, wait until the session
  * knows it (a new room arrives with the next sync), then place the call in it.
  */
+import type { CallSystem } from '../call/contract.js';
 import type { AccountStore } from '../state/accountStore.svelte.js';
 
 const ROOM_WAIT_MS = 15_000;
@@ -11,6 +12,8 @@ export async function callPerson(
   account: Pick<AccountStore, 'session' | 'calls' | 'contacts'>,
   userId: string,
   video: boolean,
+  /** Chosen for this call (the call button's menu); otherwise the setting decides. */
+  system?: CallSystem,
   wait: (ms: number) => Promise<void> = (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 ): Promise<string | null> {
   const session = account.session;
@@ -27,6 +30,6 @@ export async function callPerson(
     if (Date.now() > deadline) return `The conversation with ${userId} did not arrive from the homeserver. Try again.`;
     await wait(100);
   }
-  await calls.place(roomId, video);
+  await calls.place(roomId, video, system);
   return null;
 }

@@ -7,6 +7,7 @@ import { matrixRequest } from '../support/matrixClientApi.js';
 import { registerUser, type RegisteredUser } from '../support/synapse.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { dumpRendererState, signInThroughWindow, waitUntilReady } from './support/pages.js';
+import { startWithCallSystem } from './support/people.js';
 
 const synapse = inject('synapse');
 
@@ -34,6 +35,7 @@ describe('the account in the harness: sign-in, the token stays in main, encrypte
   async function open(user: RegisteredUser, harness?: Harness): Promise<Person> {
     const h = harness ?? (await startHarness({ rendererDir: inject('rendererDir') }));
     const context = await browser.newContext();
+    await startWithCallSystem(context, 'legacy');
     const page = await context.newPage();
     await page.goto(h.url);
     return { user, harness: h, context, page };

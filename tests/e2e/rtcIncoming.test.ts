@@ -13,7 +13,7 @@ import { servePeers, type PeerServer } from '../peers/servePeers.js';
 import { launchChromium } from '../support/browser.js';
 import { registerUser, type RegisteredUser } from '../support/synapse.js';
 import { currentCall, signedInPerson, type Person } from './support/people.js';
-import { directChatJoinedBy, freshDevice, switchboardInbound } from './support/rtcCalls.js';
+import { directChatJoinedBy, echoRtcLogs, freshDevice, switchboardInbound } from './support/rtcCalls.js';
 
 const synapse = inject('synapse');
 const matrixRtc = inject('matrixRtc');
@@ -47,10 +47,7 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
       identity: { name: 'Switchboard', version: 'e2e', platform: 'darwin' },
       sfuConnectSrc: [matrixRtc.livekit.url],
     });
-    if (process.env.RTC_DEBUG)
-      me.page.on('console', (m) => {
-        if (/rtc|livekit|calls|encrypt/i.test(m.text())) console.log('[SB]', m.text().slice(0, 300));
-      });
+    echoRtcLogs(me.page, 'SB');
     // Switchboard's own direct chat (encrypted), which the caller joins.
     roomId = await directChatJoinedBy(synapse, me, caller);
   }, 120_000);
@@ -74,10 +71,7 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
 
   async function ringingPeer(video: boolean): Promise<string> {
     peer = await openRtcPeer(browser, server.rtcPeerUrl, 'Element Call peer');
-    if (process.env.RTC_DEBUG)
-      peer.page.on('console', (m) => {
-        if (/rtc|livekit|encrypt|key|notif|error/i.test(m.text())) console.log('[PEER]', m.text().slice(0, 300));
-      });
+    echoRtcLogs(peer.page, 'PEER');
     await peer.start(await freshDevice(synapse, caller));
     await peer.call(roomId, { video });
     await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('ringing');

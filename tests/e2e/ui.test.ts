@@ -13,7 +13,7 @@ import { launchChromium } from '../support/browser.js';
 import { registerUser } from '../support/synapse.js';
 import { startHarness } from './harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from './support/pages.js';
-import { currentCall, directRoom, signedInPerson, type Person } from './support/people.js';
+import { currentCall, directRoom, signedInPerson, startWithCallSystem, type Person } from './support/people.js';
 
 const synapse = inject('synapse');
 const screens = path.resolve(import.meta.dirname, '../../test-results/screens');
@@ -115,6 +115,7 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
       },
     });
     const context = await browser.newContext({ viewport: WINDOW });
+    await startWithCallSystem(context, 'legacy');
     const page = await context.newPage();
     page.on('pageerror', (error) => console.error(`[Alice page] ${error.message}`));
     await page.goto(harness.url);
@@ -143,6 +144,18 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
     expect(await alice.page.getByTestId('contacts').getByRole('listitem').count()).toBe(1);
     expect(await alice.page.getByRole('status').filter({ hasText: 'Ready for calls' }).count()).toBe(1);
     await shoot(alice.page, '02-home');
+    // The call button's menu chooses the call system for one call; Escape closes it, focus returns.
+    await button(alice.page, 'More ways to call Bob').click();
+    await alice.page.getByRole('menuitem', { name: 'Voice call with Element Call' }).waitFor(WAIT);
+    expect(await alice.page.evaluate('document.activeElement?.textContent')).toBe('Voice call with Element Call');
+    await alice.page.keyboard.press('ArrowDown');
+    expect(await alice.page.evaluate('document.activeElement?.textContent')).toBe('Video call with Element Call');
+    await shoot(alice.page, '24-call-menu');
+    await alice.page.keyboard.press('Escape');
+    expect(await alice.page.getByRole('menu').count()).toBe(0);
+    expect(await alice.page.evaluate('document.activeElement?.getAttribute("aria-label")')).toBe(
+      'More ways to call Bob',
+    );
   });
 
   it('a voice call, placed and answered by clicking; every in-call control', async () => {

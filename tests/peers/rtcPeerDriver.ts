@@ -27,6 +27,8 @@ export async function openRtcPeer(browser: Browser, url: string, name: string): 
     context,
     start: (credentials) => call('start', credentials),
     call: (roomId, options) => call('call', roomId, options),
+    answer: (options) => call('answer', options),
+    decline: () => call('decline'),
     hangup: () => call('hangup'),
     state: () => call('state'),
     inbound: () => call('inbound'),

@@ -16,6 +16,8 @@ export interface RtcPeerState {
   remoteParticipants: string[];
   /** Ring notifications this peer sent (event IDs), newest last. */
   notificationsSent: string[];
+  /** Ring notifications from others, newest last (what answer() and decline() act on). */
+  ringsReceived: { eventId: string; roomId: string; sender: string; intent: string | null }[];
   /** Declines seen in the room: which notification, and who declined. */
   declines: { notificationEventId: string; sender: string }[];
   /** LiveKit says the room is end-to-end encrypted. */
@@ -38,6 +40,10 @@ export interface RtcPeerApi {
   start(credentials: PeerCredentials): Promise<void>;
   /** Joins the room's session and rings (a ring notification with this lifetime). */
   call(roomId: string, options: { video: boolean; lifetimeMs?: number }): Promise<void>;
+  /** Answers the newest ring: joins its room's session (no ring of its own), as Element X does. */
+  answer(options: { video: boolean }): Promise<void>;
+  /** Declines the newest ring (`org.matrix.msc4310.rtc.decline` referencing it). */
+  decline(): Promise<void>;
   /** Leaves the session (and the SFU). */
   hangup(): Promise<void>;
   state(): Promise<RtcPeerState>;

@@ -23,6 +23,30 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
   const userId = client.getSafeUserId();
   const deviceId = client.getDeviceId() ?? '';
   const refused = new Set<string>();
+  /** A leave still on its way, per room: a new join waits for it (else the session sees us still in). */
+  const leaving = new Map<string, Promise<void>>();
+
+  /** Resolves once this device's membership is gone from the room's state (or after `ms`). */
+  function untilOwnMembershipGone(roomId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const gone = () =>
+        !(client.getRoom(roomId)?.currentState.getStateEvents(RTC_MEMBER_EVENT) ?? []).some((event) => {
+          const membership = parsed(event);
+          return membership !== null && membership.userId === userId && membership.deviceId === deviceId;
+        });
+      if (gone()) return resolve();
+      const timer = setTimeout(finish, ms);
+      function onState(event: MatrixEvent) {
+        if (event.getRoomId() === roomId && gone()) finish();
+      }
+      function finish() {
+        clearTimeout(timer);
+        client.off(RoomStateEvent.Events, onState);
+        resolve();
+      }
+      client.on(RoomStateEvent.Events, onState);
+    });
+  }
   let advertised: Promise<readonly string[]> | null = null;
 
   function parsed(event: MatrixEvent): RtcMembership | null {
@@ -94,7 +118,8 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
         });
       return advertised;
     },
-    async join(roomId, { serviceUrl, intent }) {
+    async join(roomId, { serviceUrl, intent, ring }) {
+      await leaving.get(roomId);
       const room = client.getRoom(roomId);
       if (room === null) throw new Error('not in that room');
       const session = client.matrixRTC.getRoomSession(room);
@@ -102,6 +127,12 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
       const keys: RtcMediaKey[] = [];
       const keyListeners = new Set<(key: RtcMediaKey) => void>();
       const failureListeners = new Set<(reason: string) => void>();
+      const ringListeners = new Set<(eventId: string) => void>();
+      let ringSent: string | null = null;
+      const onRingSent = (content: { event_id: string }) => {
+        ringSent = content.event_id;
+        for (const listener of ringListeners) listener(content.event_id);
+      };
       const onKey = (key: Uint8Array, index: number, _membership: unknown, identity: string) => {
         const checked = checkMediaKey({ key, index, identity });
         if (!checked.ok) {
@@ -116,10 +147,12 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
       };
       session.on(MatrixRTCSessionEvent.EncryptionKeyChanged, onKey);
       session.on(MatrixRTCSessionEvent.MembershipManagerError, onError);
+      session.on(MatrixRTCSessionEvent.DidSendCallNotification, onRingSent);
       session.joinRoomSession([transport], transport, {
         manageMediaKeys: true,
         callIntent: intent,
         delayedLeaveEventDelayMs: DELAYED_LEAVE_MS,
+        ...(ring === undefined ? {} : { notificationType: 'ring', notificationLifetimeMs: ring.lifetimeMs }),
       });
       const joined: RtcJoinedSession = {
         identity: `${userId}:${deviceId}`,
@@ -132,12 +165,26 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
           failureListeners.add(listener);
           return () => failureListeners.delete(listener);
         },
+        onRingSent(listener) {
+          if (ringSent !== null) listener(ringSent);
+          ringListeners.add(listener);
+          return () => ringListeners.delete(listener);
+        },
         async leave() {
           session.off(MatrixRTCSessionEvent.EncryptionKeyChanged, onKey);
           session.off(MatrixRTCSessionEvent.MembershipManagerError, onError);
+          session.off(MatrixRTCSessionEvent.DidSendCallNotification, onRingSent);
+          ringListeners.clear();
           keyListeners.clear();
           failureListeners.clear();
-          await session.leaveRoomSession(5_000);
+          const left = session
+            .leaveRoomSession(5_000)
+            .then(() => untilOwnMembershipGone(roomId, 5_000))
+            .finally(() => {
+              if (leaving.get(roomId) === left) leaving.delete(roomId);
+            });
+          leaving.set(roomId, left);
+          await left;
         },
       };
       return joined;

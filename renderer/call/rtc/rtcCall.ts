@@ -33,8 +33,10 @@ export class RtcCall {
   readonly peerUserId: string;
   readonly createdAt: number;
   readonly videoOffered: boolean;
-  /** Incoming: the ring notification's event ID (what a decline references). */
-  readonly notificationEventId: string | null;
+  /** The ring notification's event ID (what a decline references): the caller's, or ours once sent. */
+  notificationEventId: string | null;
+  /** The other person has been in the session during this call (so their leaving ends it). */
+  peerSeen: boolean;
   state: CallState;
   endReason: EndReason | null = null;
   ringExpiresAt: number | null;
@@ -70,6 +72,7 @@ export class RtcCall {
     this.peerUserId = init.peerUserId;
     this.videoOffered = init.video;
     this.notificationEventId = init.notificationEventId;
+    this.peerSeen = init.direction === 'incoming';
     this.ringExpiresAt = init.ringExpiresAt;
     this.state = init.state;
     this.createdAt = deps.now();
@@ -83,8 +86,11 @@ export class RtcCall {
     return this.#room;
   }
 
-  /** Joins the session at `serviceUrl`'s SFU and connects the media; resolves once connecting. */
-  async connect(options: { serviceUrl: string; video: boolean }): Promise<void> {
+  /**
+   * Joins the session at `serviceUrl`'s SFU and connects the media; resolves once connecting.
+   * With `ring` (an outgoing call), the join rings the other person.
+   */
+  async connect(options: { serviceUrl: string; video: boolean; ring?: { lifetimeMs: number } }): Promise<void> {
     const { matrix, log } = this.#deps;
     const intent: CallIntent = options.video ? 'video' : 'audio';
     let stream: MediaStream;
@@ -97,18 +103,26 @@ export class RtcCall {
     }
     if (this.over) return stopStream(stream);
     this.#localStream = stream;
-    this.#set('connecting');
+    this.#set(this.direction === 'outgoing' ? 'creating-offer' : 'connecting');
     try {
       // The token first: a refused service leaves no membership behind.
       const grant = await this.#deps.token({ roomId: this.roomId, serviceUrl: options.serviceUrl });
       if (this.over) return;
-      const session = await matrix.join(this.roomId, { serviceUrl: options.serviceUrl, intent });
+      const session = await matrix.join(this.roomId, {
+        serviceUrl: options.serviceUrl,
+        intent,
+        ...(options.ring === undefined ? {} : { ring: options.ring }),
+      });
       this.#session = session;
       if (this.over) return void session.leave();
       this.#cleanups.push(
         session.onKey((key) => {
           if (key.identity !== session.identity) this.#peerKeys.add(key.identity);
           this.#checkConnected();
+        }),
+        session.onRingSent((eventId) => {
+          this.notificationEventId = eventId;
+          if (this.state === 'creating-offer') this.#set('invite-sent');
         }),
         session.onFailure((reason) => {
           log.warn('rtc: the session could not keep our membership', { callId: this.callId, reason });
@@ -124,7 +138,32 @@ export class RtcCall {
       if (this.over) return void room.disconnect();
       this.#room = room;
       this.#cleanups.push(room.on((event) => this.#onMedia(event)));
-      this.#cleanups.push(
+      // The key wait starts when there is someone to get a key from (an outgoing call: once answered).
+      if (this.peerSeen) this.#startKeyWait();
+      this.#checkConnected();
+      this.#deps.changed();
+    } catch (error) {
+      log.warn('rtc: could not connect the call', { callId: this.callId, error: String(error) });
+      this.finish('error');
+    }
+  }
+
+  /** The other person is in the session: an outgoing call is answered. */
+  peerJoined(): void {
+    if (this.over || this.peerSeen) return;
+    this.peerSeen = true;
+    if (this.state === 'invite-sent' || this.state === 'creating-offer') this.#set('connecting');
+    if (this.#room !== null) this.#startKeyWait();
+    this.#checkConnected();
+  }
+
+  #keyWaitStarted = false;
+
+  #startKeyWait(): void {
+    if (this.#keyWaitStarted) return;
+    this.#keyWaitStarted = true;
+    const { log } = this.#deps;
+    this.#cleanups.push(
         this.#deps.setTimer(() => {
           if (this.state !== 'connected' && !this.over) {
             log.warn('rtc: no media key from the other side; not carrying the call unencrypted', {
@@ -133,13 +172,7 @@ export class RtcCall {
             this.finish('error');
           }
         }, REMOTE_KEY_WAIT_MS),
-      );
-      this.#checkConnected();
-      this.#deps.changed();
-    } catch (error) {
-      log.warn('rtc: could not connect the call', { callId: this.callId, error: String(error) });
-      this.finish('error');
-    }
+    );
   }
 
   #onMedia(event: Parameters<Parameters<MediaRoom['on']>[0]>[0]): void {
@@ -168,7 +201,7 @@ export class RtcCall {
   /** Connected: the other person's media is here, and their key to decrypt it. */
   #checkConnected(): void {
     const room = this.#room;
-    if (room === null || this.over || this.state === 'connected') return;
+    if (room === null || this.over || this.state === 'connected' || !this.peerSeen) return;
     const remote = room.remoteIdentities();
     const keyed = remote.some((identity) => this.#peerKeys.has(identity));
     if (keyed && room.remoteStreams().length > 0) {

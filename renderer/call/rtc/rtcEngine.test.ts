@@ -54,9 +54,11 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
   const membershipListeners = new Set<(roomId: string) => void>();
   const declines: string[] = [];
   const joins: string[] = [];
+  const joinOptions: unknown[] = [];
   const leaves: string[] = [];
   const logs: string[] = [];
   const keyListeners = new Set<(key: RtcMediaKey) => void>();
+  const ringListeners = new Set<(eventId: string) => void>();
   const mediaListeners = new Set<(event: MediaRoomEvent) => void>();
   let remoteStreams: { stream: MediaStream; purpose: 'm.usermedia' }[] = [];
   let disconnected = 0;
@@ -70,8 +72,9 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
       return () => membershipListeners.delete(listener);
     },
     advertisedServices: async () => [SERVICE],
-    async join(roomId) {
+    async join(roomId, options) {
       joins.push(roomId);
+      joinOptions.push(options);
       const session: RtcJoinedSession = {
         identity: `${ME}:DESK`,
         onKey(listener) {
@@ -79,6 +82,10 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
           return () => keyListeners.delete(listener);
         },
         onFailure: () => () => undefined,
+        onRingSent(listener) {
+          ringListeners.add(listener);
+          return () => ringListeners.delete(listener);
+        },
         async leave() {
           leaves.push(roomId);
         },
@@ -132,6 +139,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
     logs,
     declines,
     joins,
+    joinOptions,
     leaves,
     disconnected: () => disconnected,
     setMemberships(next: RtcMembership[]) {
@@ -140,6 +148,9 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
     },
     key(identity: string) {
       for (const listener of keyListeners) listener({ key: new Uint8Array(16), index: 0, identity });
+    },
+    ringSent(eventId: string) {
+      for (const listener of ringListeners) listener(eventId);
     },
     remoteMedia() {
       remoteStreams = [{ stream: fakeStream(['audio']), purpose: 'm.usermedia' }];
@@ -367,5 +378,91 @@ describe('the MatrixRTC engine: an Element X call ringing Switchboard', () => {
     const second = ring();
     t.engine.handleBatch([second], { live: true });
     expect(t.declines).toEqual([second.eventId]);
+  });
+});
+
+describe('the MatrixRTC engine: Switchboard calls an Element X contact', () => {
+  const settle = async () => {
+    for (let i = 0; i < 5; i++) await flush();
+  };
+
+  it('joins the session ringing them, is ringing once the notification is out, connects when they join', async () => {
+    const t = setup();
+    t.setMemberships([]);
+    const callId = t.engine.place(ROOM, { video: true });
+    expect(t.engine.calls()[0]).toMatchObject({ callId, direction: 'outgoing', state: 'waiting-for-media' });
+    await settle();
+    expect(t.joinOptions).toEqual([{ serviceUrl: SERVICE, intent: 'video', ring: { lifetimeMs: 90_000 } }]);
+    expect(t.engine.calls()[0]?.state).toBe('creating-offer');
+    t.ringSent('$our-ring');
+    expect(t.engine.calls()[0]?.state).toBe('invite-sent');
+    t.setMemberships([member(ME, 'DESK'), member(CALLER, 'PHONE')]);
+    expect(t.engine.calls()[0]?.state).toBe('connecting');
+    t.remoteMedia();
+    t.key(`${CALLER}:PHONE`);
+    expect(t.engine.calls()[0]?.state).toBe('connected');
+    t.setMemberships([member(ME, 'DESK')]);
+    expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'remote-hangup' });
+  });
+
+  it('their decline of our ring ends it: declined by them', async () => {
+    const t = setup();
+    t.setMemberships([]);
+    t.engine.place(ROOM, { video: false });
+    await settle();
+    t.ringSent('$our-ring');
+    t.engine.handleBatch([decline('$our-ring', CALLER)], { live: true });
+    expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'remote-declined' });
+    await flush();
+    expect(t.leaves).toEqual([ROOM]);
+  });
+
+  it('nobody answers within the ring’s lifetime: no answer, and we leave', async () => {
+    const t = setup();
+    t.setMemberships([]);
+    t.engine.setRingLifetime(10_000);
+    t.engine.place(ROOM, { video: false });
+    await settle();
+    t.clock.advance(10_000);
+    expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'no-answer' });
+  });
+
+  it('cancelled before an answer: we leave the session (their ringing stops)', async () => {
+    const t = setup();
+    t.setMemberships([]);
+    const callId = t.engine.place(ROOM, { video: false });
+    await settle();
+    await t.engine.hangUp(callId);
+    await flush();
+    expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'local-hangup' });
+    expect(t.leaves).toEqual([ROOM]);
+  });
+
+  it('calling each other at once: their ring does not ring here, we meet in the session', async () => {
+    const t = setup();
+    t.setMemberships([]);
+    t.engine.place(ROOM, { video: false });
+    await settle();
+    t.setMemberships([member(ME, 'DESK'), member(CALLER, 'PHONE')]);
+    t.engine.handleBatch([ring()], { live: true });
+    expect(t.notices.some((n) => n.kind === 'ring-start')).toBe(false);
+    expect(t.engine.calls()).toHaveLength(1);
+    expect(t.engine.calls()[0]?.state).toBe('connecting');
+  });
+
+  it('calling someone whose call rings here answers it', async () => {
+    const t = setup();
+    const event = ring();
+    t.engine.handleBatch([event], { live: true });
+    expect(t.engine.place(ROOM, { video: false })).toBe(event.eventId);
+    await settle();
+    expect(t.joinOptions).toEqual([{ serviceUrl: SERVICE, intent: 'audio' }]);
+  });
+
+  it('refuses to call while in a call, and where there is no one to call', async () => {
+    const t = setup({ otherSystemBusy: true });
+    expect(() => t.engine.place(ROOM, { video: false })).toThrow(/Already in a call/);
+    const u = setup();
+    expect(() => u.engine.place('!nowhere:hs', { video: false })).toThrow(/no one to call/);
   });
 });

@@ -19,6 +19,8 @@ import type {
   ScreenShareOutcome,
 } from '../contract.js';
 import {
+  DEFAULT_RING_LIFETIME_MS,
+  isServiceUrl,
   parseDecline,
   parseRingNotification,
   RTC_DECLINE_EVENT,
@@ -114,6 +116,14 @@ export class RtcEngine implements CallEngineContract {
   #consider({ event, notification }: Held): void {
     const { matrix, clock, log } = this.#options;
     if (this.#calls.has(event.eventId)) return;
+    // Calling each other at once: we are both joining the one session; nothing rings.
+    const callingThem = [...this.#calls.values()].find(
+      (c) => c.direction === 'outgoing' && !c.over && c.roomId === event.roomId && c.peerUserId === event.sender,
+    );
+    if (callingThem !== undefined) {
+      log.info('rtc: they are calling us as we call them: meeting in the session', { eventId: event.eventId });
+      return;
+    }
     const room = matrix.room(event.roomId);
     const memberships = matrix.memberships(event.roomId);
     const decision = decideRtcRing({
@@ -186,16 +196,20 @@ export class RtcEngine implements CallEngineContract {
     if (this.#ringing.delete(callId)) this.#notice({ kind: 'ring-stop', callId, reason });
   }
 
-  #newCall(event: RtcTimelineEvent, notification: RingNotification, expiresAt: number | null): RtcCall {
+  #callDeps(): ConstructorParameters<typeof RtcCall>[0] {
     const { clock } = this.#options;
+    return {
+      ...this.#options,
+      now: () => clock.now(),
+      setTimer: (fn, ms) => clock.setTimer(fn, ms),
+      changed: () => this.#emit(),
+      ended: (ended) => this.#ended(ended),
+    };
+  }
+
+  #newCall(event: RtcTimelineEvent, notification: RingNotification, expiresAt: number | null): RtcCall {
     const call: RtcCall = new RtcCall(
-      {
-        ...this.#options,
-        now: () => clock.now(),
-        setTimer: (fn, ms) => clock.setTimer(fn, ms),
-        changed: () => this.#emit(),
-        ended: (ended) => this.#ended(ended),
-      },
+      this.#callDeps(),
       {
         callId: event.eventId,
         roomId: event.roomId,
@@ -217,9 +231,13 @@ export class RtcEngine implements CallEngineContract {
   }
 
   #declinedElsewhere(notificationEventId: string, sender: string): void {
-    const call = this.#calls.get(notificationEventId);
-    if (call === undefined || call.state !== 'ringing') return;
-    if (sender === this.#options.matrix.userId) call.finish('answered-elsewhere');
+    const call = [...this.#calls.values()].find((c) => c.notificationEventId === notificationEventId && !c.over);
+    if (call === undefined) return;
+    if (call.direction === 'incoming' && call.state === 'ringing' && sender === this.#options.matrix.userId) {
+      call.finish('answered-elsewhere');
+    } else if (call.direction === 'outgoing' && sender === call.peerUserId && !call.peerSeen) {
+      call.finish('remote-declined');
+    }
   }
 
   #membershipsChanged(roomId: string): void {
@@ -228,13 +246,14 @@ export class RtcEngine implements CallEngineContract {
     for (const call of this.#calls.values()) {
       if (call.roomId !== roomId || call.over) continue;
       const peerThere = memberships.some((m) => m.userId === call.peerUserId);
+      if (call.direction === 'outgoing' && peerThere) call.peerJoined();
       if (call.state === 'ringing') {
         if (memberships.some((m) => m.userId === matrix.userId && m.deviceId !== matrix.deviceId)) {
           call.finish('answered-elsewhere');
         } else if (!peerThere) {
           call.finish('missed');
         }
-      } else if (!peerThere && (call.state === 'connected' || call.connectedAt !== null)) {
+      } else if (!peerThere && call.peerSeen) {
         call.finish('remote-hangup');
       }
     }
@@ -247,8 +266,59 @@ export class RtcEngine implements CallEngineContract {
 
   // ——— the person's actions ———
 
-  place(): string {
-    throw new Error('Placing Element Call calls is not available yet');
+  #ringLifetimeMs = DEFAULT_RING_LIFETIME_MS;
+
+  /** How long our calls ring the other person (Element Call's 90 s by default; tests shorten it). */
+  setRingLifetime(ms: number): void {
+    this.#ringLifetimeMs = ms;
+  }
+
+  /**
+   * Calls the other person of a direct chat: joins the room's session and rings them. If they
+   * are calling us already, this answers: both simply meet in the session.
+   */
+  place(roomId: string, options: { video: boolean }): string {
+    const { matrix, clock, log } = this.#options;
+    const ringingHere = [...this.#calls.values()].find((c) => c.roomId === roomId && c.state === 'ringing');
+    if (ringingHere !== undefined) {
+      void this.answer(ringingHere.callId, options);
+      return ringingHere.callId;
+    }
+    if (this.#busy()) throw new Error('Already in a call: hang up first.');
+    const room = matrix.room(roomId);
+    if (room === null || !room.directChat || room.peerUserId === null) throw new Error('That room has no one to call.');
+    const callId = `rtc-${clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
+    const call = new RtcCall(this.#callDeps(), {
+      callId,
+      roomId,
+      direction: 'outgoing',
+      peerUserId: room.peerUserId,
+      video: options.video,
+      notificationEventId: null,
+      ringExpiresAt: null,
+      state: 'waiting-for-media',
+    });
+    this.#calls.set(callId, call);
+    const lifetimeMs = this.#ringLifetimeMs;
+    this.#ringTimers.set(
+      callId,
+      clock.setTimer(() => {
+        if (!call.over && !call.peerSeen) call.finish('no-answer');
+      }, lifetimeMs),
+    );
+    this.#emit();
+    void (async () => {
+      const serviceUrl = (await matrix.advertisedServices()).find((url) => isServiceUrl(url)) ?? null;
+      if (serviceUrl === null) {
+        log.warn('rtc: the homeserver advertises no LiveKit service to call from', { callId });
+        call.finish('error');
+        return;
+      }
+      await call.connect({ serviceUrl, video: options.video, ring: { lifetimeMs } });
+      // They may be in the session already (calling us at the same moment): we meet there.
+      this.#membershipsChanged(roomId);
+    })();
+    return callId;
   }
 
   async answer(callId: string, options: { video: boolean }): Promise<void> {

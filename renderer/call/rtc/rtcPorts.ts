@@ -28,6 +28,8 @@ export interface RtcJoinedSession {
   onKey(listener: (key: RtcMediaKey) => void): () => void;
   /** The session could not keep our membership (the homeserver refused, gave up retrying). */
   onFailure(listener: (reason: string) => void): () => void;
+  /** Joined to ring: the ring notification went out (its event ID, what a decline references). */
+  onRingSent(listener: (eventId: string) => void): () => void;
   /** This device's LiveKit identity. */
   readonly identity: string;
   /** Empties the membership now (the delayed leave is sent or cancelled). */
@@ -44,7 +46,11 @@ export interface RtcMatrix {
   onMembershipsChanged(listener: (roomId: string) => void): () => void;
   /** The LiveKit token services the homeserver advertises. */
   advertisedServices(): Promise<readonly string[]>;
-  join(roomId: string, options: { serviceUrl: string; intent: CallIntent }): Promise<RtcJoinedSession>;
+  /** Joins the room's session; with `ring`, rings the others (a notification with that lifetime). */
+  join(
+    roomId: string,
+    options: { serviceUrl: string; intent: CallIntent; ring?: { lifetimeMs: number } },
+  ): Promise<RtcJoinedSession>;
   /** `org.matrix.msc4310.rtc.decline` referencing the ring notification. */
   sendDecline(roomId: string, notificationEventId: string): Promise<void>;
 }

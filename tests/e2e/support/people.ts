@@ -22,6 +22,23 @@ export async function savedToken(harness: Harness): Promise<string> {
   return saved.accessToken;
 }
 
+/**
+ * The "Place calls with" setting a context's Switchboard starts with (unless it saved one),
+ * written before the page's own scripts run (the settings store reads it once, at start).
+ */
+export async function startWithCallSystem(
+  context: BrowserContext,
+  callSystem: 'automatic' | 'legacy' | 'rtc',
+): Promise<void> {
+  await context.addInitScript(
+    `(() => {
+      const key = 'switchboard.settings.v1';
+      const stored = JSON.parse(localStorage.getItem(key) || '{}');
+      if (stored.callSystem === undefined) localStorage.setItem(key, JSON.stringify({ ...stored, callSystem: ${JSON.stringify(callSystem)} }));
+    })()`,
+  );
+}
+
 /** Registers a user, starts their Switchboard (harness + page) and signs in through the window. */
 export async function signedInPerson(
   browser: Browser,
@@ -29,8 +46,15 @@ export async function signedInPerson(
   rendererDir: string,
   name: string,
   user?: RegisteredUser,
-  harnessOptions: Partial<HarnessOptions> = {},
+  harnessOptions: Partial<HarnessOptions> & {
+    /**
+     * The "Place calls with" setting this person starts with. Legacy unless a test says
+     * otherwise: the lane's homeserver offers Element Call too, and Automatic would pick it.
+     */
+    callSystem?: 'automatic' | 'legacy' | 'rtc';
+  } = {},
 ): Promise<Person> {
+  const { callSystem = 'legacy', ...harnessRest } = harnessOptions;
   const registered =
     user ??
     (await registerUser(
@@ -41,8 +65,9 @@ export async function signedInPerson(
         displayName: name,
       },
     ));
-  const harness = await startHarness({ rendererDir, ...harnessOptions });
+  const harness = await startHarness({ rendererDir, ...harnessRest });
   const context = await browser.newContext();
+  await startWithCallSystem(context, callSystem);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name} page] ${error.message}`));
   await page.goto(harness.url);

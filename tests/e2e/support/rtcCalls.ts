@@ -1,4 +1,5 @@
 /** Shared by the MatrixRTC end-to-end tests: a caller's fresh device, Switchboard's side of the media. */
+import type { Page } from 'playwright-core';
 import type { PeerCredentials } from '../../peers/peerTypes.js';
 import type { RtcInbound } from '../../peers/rtcPeerTypes.js';
 import { until } from '../../peers/peerDriver.js';
@@ -63,4 +64,13 @@ export function rtcCalls(person: Person): Promise<{ callId: string; state: strin
   return person.page.evaluate(
     'window.__switchboard.account.session.rtc.calls().map((c) => ({ callId: c.callId, state: c.state, endReason: c.endReason }))',
   ) as Promise<{ callId: string; state: string; endReason: string | null }[]>;
+}
+
+/** With RTC_DEBUG=1, a page's MatrixRTC, LiveKit and call-engine logs are echoed while tests run. */
+export function echoRtcLogs(page: Page, label: string): void {
+  if (process.env.RTC_DEBUG === undefined) return;
+  page.on('console', (message) => {
+    const text = message.text();
+    if (/rtc|livekit|\[calls\]|encrypt|notif/i.test(text)) console.log(`[${label}]`, text.slice(0, 300));
+  });
 }

@@ -44,6 +44,7 @@ class RtcPeer implements RtcPeerApi {
   #stream: MediaStream | null = null;
   readonly #notifications: string[] = [];
   readonly #declines: { notificationEventId: string; sender: string }[] = [];
+  readonly #rings: RtcPeerState['ringsReceived'] = [];
   #error: string | null = null;
 
   async start(credentials: PeerCredentials): Promise<void> {
@@ -61,6 +62,16 @@ class RtcPeer implements RtcPeerApi {
       if (toStart === true) return;
       // In an encrypted room the decline arrives encrypted: read it once decrypted.
       void client.decryptEventIfNeeded(event).then(() => {
+        if (event.getType() === 'org.matrix.msc4075.rtc.notification' && event.getSender() !== credentials.userId) {
+          const intent = event.getContent()['m.call.intent'];
+          this.#rings.push({
+            eventId: event.getId() ?? '',
+            roomId: event.getRoomId() ?? '',
+            sender: event.getSender() ?? '',
+            intent: typeof intent === 'string' ? intent : null,
+          });
+          return;
+        }
         if (event.getType() !== 'org.matrix.msc4310.rtc.decline') return;
         const relates = event.getContent()['m.relates_to'] as { event_id?: unknown } | undefined;
         if (typeof relates?.event_id === 'string') {
@@ -93,6 +104,24 @@ class RtcPeer implements RtcPeerApi {
   }
 
   async call(roomId: string, options: { video: boolean; lifetimeMs?: number }): Promise<void> {
+    await this.#join(roomId, { ...options, ring: true });
+  }
+
+  async answer(options: { video: boolean }): Promise<void> {
+    const ring = this.#rings.at(-1);
+    if (ring === undefined) throw new Error('nothing rang');
+    await this.#join(ring.roomId, { video: options.video, ring: false });
+  }
+
+  async decline(): Promise<void> {
+    const ring = this.#rings.at(-1);
+    if (ring === undefined) throw new Error('nothing rang');
+    await this.#client!.sendEvent(ring.roomId, 'org.matrix.msc4310.rtc.decline' as never, {
+      'm.relates_to': { rel_type: 'm.reference', event_id: ring.eventId },
+    } as never);
+  }
+
+  async #join(roomId: string, options: { video: boolean; lifetimeMs?: number; ring: boolean }): Promise<void> {
     const client = this.#client!;
     const credentials = this.#credentials!;
     const deadline = Date.now() + 15_000;
@@ -152,8 +181,8 @@ class RtcPeer implements RtcPeerApi {
     const focus = { type: 'livekit', livekit_service_url: serviceUrl, livekit_alias: roomId };
     session.joinRoomSession([focus], focus, {
       manageMediaKeys: true,
-      notificationType: 'ring',
       callIntent: options.video ? 'video' : 'audio',
+      ...(options.ring ? { notificationType: 'ring' as const } : {}),
       ...(options.lifetimeMs === undefined ? {} : { notificationLifetimeMs: options.lifetimeMs }),
     });
   }
@@ -173,6 +202,7 @@ class RtcPeer implements RtcPeerApi {
       members: session?.memberships.map((m) => m.sender) ?? [],
       remoteParticipants: [...(this.#room?.remoteParticipants.values() ?? [])].map((p) => p.identity),
       notificationsSent: [...this.#notifications],
+      ringsReceived: [...this.#rings],
       declines: [...this.#declines],
       e2ee: this.#room?.isE2EEEnabled ?? false,
       keysFrom: [...(this.#keys?.from ?? [])],
