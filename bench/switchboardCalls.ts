@@ -5,11 +5,12 @@
  * arriving on both sides) and the call events each call put in the room.
  */
 import { randomUUID } from 'node:crypto';
-import type { Browser, Page } from 'playwright-core';
-import { startHarness, type Harness } from '../tests/e2e/harness/harness.js';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startHarness, type Harness, type HarnessOptions } from '../tests/e2e/harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from '../tests/e2e/support/pages.js';
+import { startWithCallSystem } from '../tests/e2e/support/people.js';
 import { matrixRequest } from '../tests/support/matrixClientApi.js';
-import { registerUser, type SynapseInfo } from '../tests/support/synapse.js';
+import { registerUser, type RegisteredUser, type SynapseInfo } from '../tests/support/synapse.js';
 
 export interface CallSample {
   ringMs: number;
@@ -97,26 +98,50 @@ class DeliveryProbe {
   }
 }
 
-export async function benchSwitchboardCalls(options: {
+/** One Switchboard for the benchmark: a harness and its window, signed in, placing legacy calls. */
+export async function benchSwitchboard(
+  browser: Browser,
+  synapse: SynapseInfo,
+  user: RegisteredUser,
+  harnessOptions: HarnessOptions,
+): Promise<{ harness: Harness; context: BrowserContext; page: Page }> {
+  const harness = await startHarness(harnessOptions);
+  const context = await browser.newContext();
+  // The homeserver offers Element Call too: the legacy figures are legacy calls.
+  await startWithCallSystem(context, 'legacy');
+  const page = await context.newPage();
+  await page.goto(harness.url);
+  await signInThroughWindow(page, user.userId, user.password, synapse.baseUrl);
+  await waitUntilReady(page);
+  return { harness, context, page };
+}
+
+/** What every part of the benchmark runs with. */
+export interface BenchRunOptions {
   synapse: SynapseInfo;
   browser: Browser;
   rendererDir: string;
   calls: number;
   log: (line: string) => void;
-}): Promise<CallSample[]> {
-  const { synapse, browser } = options;
+}
+
+/** Two fresh users for one part of the benchmark. */
+export async function benchUsers(synapse: SynapseInfo, part: string): Promise<[RegisteredUser, RegisteredUser]> {
   const suffix = randomUUID().slice(0, 6);
-  const alice = await registerUser(synapse, `bench-a-${suffix}`, 'bench-a-pw');
-  const bob = await registerUser(synapse, `bench-b-${suffix}`, 'bench-b-pw');
+  return Promise.all([
+    registerUser(synapse, `bench-${part}a-${suffix}`, 'bench-a-pw'),
+    registerUser(synapse, `bench-${part}b-${suffix}`, 'bench-b-pw'),
+  ]);
+}
+
+export async function benchSwitchboardCalls(options: BenchRunOptions): Promise<CallSample[]> {
+  const { synapse, browser } = options;
+  const [alice, bob] = await benchUsers(synapse, '');
   const harnesses: Harness[] = [];
   const pages: Page[] = [];
   for (const user of [alice, bob]) {
-    const harness = await startHarness({ rendererDir: options.rendererDir });
+    const { harness, page } = await benchSwitchboard(browser, synapse, user, { rendererDir: options.rendererDir });
     harnesses.push(harness);
-    const page = await (await browser.newContext()).newPage();
-    await page.goto(harness.url);
-    await signInThroughWindow(page, user.userId, user.password, synapse.baseUrl);
-    await waitUntilReady(page);
     pages.push(page);
   }
   const [alicePage, bobPage] = pages as [Page, Page];

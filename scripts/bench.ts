@@ -13,16 +13,33 @@ import { startSynapse } from '../tests/support/synapse.js';
 import { matrixCallBaseline } from '../bench/matrixCallBaseline.js';
 import { summary } from '../bench/stats.js';
 import { benchSwitchboardCalls } from '../bench/switchboardCalls.js';
+import { benchRtcCalls } from '../bench/rtcCalls.js';
+import { buildPeers } from '../tests/peers/buildPeers.js';
+import { servePeers } from '../tests/peers/servePeers.js';
+import { startJwtService } from '../tests/support/jwtService.js';
+import { startLivekit } from '../tests/support/livekit.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const callsArg = process.argv.find((arg) => arg.startsWith('--calls='));
 const calls = callsArg === undefined ? 20 : Math.max(1, Math.min(200, Number(callsArg.slice('--calls='.length)) || 20));
+/** MatrixRTC calls are fewer: each opens a fresh peer page (a new device, new crypto). */
+const rtcCalls = Math.max(1, Math.ceil(calls / 2));
 const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
 
 async function main(): Promise<void> {
   const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
   await buildHarnessWindow(root, rendererDir);
-  const synapse = await startSynapse({ log });
+  const livekit = await startLivekit({ log });
+  let federationUrl: string | null = null;
+  const jwt = await startJwtService({
+    livekit,
+    federationUrl: (serverName) => (serverName === 'localhost' ? federationUrl : null),
+    fullAccessHomeservers: ['localhost'],
+  });
+  const synapse = await startSynapse({ log, matrixRtc: { transportUrl: jwt.url } });
+  federationUrl = synapse.federationUrl;
+  const peers = await buildPeers();
+  const peerServer = await servePeers(peers.dir);
   const browser = await chromium.launch({
     executablePath: chromiumExecutablePath,
     args: [...chromiumArgs],
@@ -32,6 +49,18 @@ async function main(): Promise<void> {
     log(`${calls} calls each, Synapse ${synapse.baseUrl}`);
     const switchboard = await benchSwitchboardCalls({ synapse, browser, rendererDir, calls, log });
     const baseline = await matrixCallBaseline({ synapse, browser, calls, log });
+    const rtc = await benchRtcCalls({
+      synapse,
+      browser,
+      rendererDir,
+      peerUrl: peerServer.rtcPeerUrl,
+      sfuUrl: livekit.url,
+      calls: rtcCalls,
+      log,
+    });
+    const rtcRing = summary(rtc.map((s) => s.ringMs));
+    const rtcDelivery = summary(rtc.map((s) => s.deliveryMs));
+    const rtcMedia = summary(rtc.map((s) => s.answerToMediaMs));
     const ratio = (ours: number, theirs: number) => Math.round((ours / theirs) * 100) / 100;
     const ring = summary(switchboard.map((s) => s.ringMs));
     const delivery = summary(switchboard.map((s) => s.deliveryMs));
@@ -57,6 +86,20 @@ async function main(): Promise<void> {
         ringP50OverDeliveryMs: ring.p50 - delivery.p50,
       },
       matrixCallFailures: baseline.failures,
+      matrixRtc: {
+        calls: rtc.length,
+        ringMs: { switchboard: rtcRing, homeserverDelivery: rtcDelivery },
+        answerToMediaMs: {
+          bothSides: rtcMedia,
+          atSwitchboard: summary(rtc.map((s) => s.answerToMediaHereMs)),
+          atPeer: summary(rtc.map((s) => s.answerToMediaThereMs)),
+        },
+        ratios: {
+          ringP50OverDeliveryMs: rtcRing.p50 - rtcDelivery.p50,
+          answerToMediaOverLegacySetupP50: ratio(rtcMedia.p50, setup.p50),
+          answerToMediaOverLegacySetupP95: ratio(rtcMedia.p95, setup.p95),
+        },
+      },
     };
     await mkdir(path.join(root, 'bench'), { recursive: true });
     await writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);
@@ -64,6 +107,10 @@ async function main(): Promise<void> {
   } finally {
     await browser.close();
     await synapse.stop();
+    await peerServer.close();
+    await peers.dispose();
+    await jwt.stop();
+    await livekit.stop();
     await rm(rendererDir, { recursive: true, force: true });
   }
 }

@@ -26,9 +26,9 @@ describe('which call system places a call', () => {
     expect(chooseCallSystem(facts())).toEqual({ system: 'rtc', why: 'homeserver-supports-it' });
     expect(chooseCallSystem(facts({ rtcAvailable: false }))).toEqual({ system: 'legacy', why: 'only-one' });
     // Without a LiveKit service, even a contact seen on MatrixRTC is called with legacy.
-    expect(
-      chooseCallSystem(facts({ rtcAvailable: false, contactLastSeen: { system: 'rtc', at: 1 } })),
-    ).toMatchObject({ system: 'legacy' });
+    expect(chooseCallSystem(facts({ rtcAvailable: false, contactLastSeen: { system: 'rtc', at: 1 } }))).toMatchObject({
+      system: 'legacy',
+    });
   });
 
   it('the setting Legacy or Element Call decides over what the contact uses', () => {
@@ -38,7 +38,10 @@ describe('which call system places a call', () => {
   });
 
   it('the call button’s menu decides this one call, over the setting', () => {
-    expect(chooseCallSystem(facts({ setting: 'legacy', forThisCall: 'rtc' }))).toEqual({ system: 'rtc', why: 'chosen' });
+    expect(chooseCallSystem(facts({ setting: 'legacy', forThisCall: 'rtc' }))).toEqual({
+      system: 'rtc',
+      why: 'chosen',
+    });
     expect(chooseCallSystem(facts({ setting: 'rtc', forThisCall: 'legacy' }))).toEqual({
       system: 'legacy',
       why: 'chosen',
@@ -79,7 +82,12 @@ describe('the system a contact was last seen using', () => {
         { system: 'legacy', at: 20 },
       ]),
     ).toEqual({ system: 'rtc', at: 30 });
-    expect(latestActivity([{ system: 'legacy', at: 5 }, { system: 'rtc', at: 5 }])).toEqual({ system: 'rtc', at: 5 });
+    expect(
+      latestActivity([
+        { system: 'legacy', at: 5 },
+        { system: 'rtc', at: 5 },
+      ]),
+    ).toEqual({ system: 'rtc', at: 5 });
     expect(latestActivity([])).toBeNull();
     expect(latestActivity([{ system: 'rtc', at: Number.NaN }])).toBeNull();
   });

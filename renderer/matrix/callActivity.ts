@@ -20,7 +20,8 @@ export function callActivitiesOf(client: MatrixClient, userId: string): CallActi
       if (event.getSender() !== userId) continue;
       const type = event.getType();
       if (type.startsWith('m.call.')) seen.push({ system: 'legacy', at: event.getTs() });
-      else if (type === RTC_NOTIFICATION_EVENT || type === RTC_MEMBER_EVENT) seen.push({ system: 'rtc', at: event.getTs() });
+      else if (type === RTC_NOTIFICATION_EVENT || type === RTC_MEMBER_EVENT)
+        seen.push({ system: 'rtc', at: event.getTs() });
     }
   }
   return seen;

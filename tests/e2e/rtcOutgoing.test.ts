@@ -13,7 +13,14 @@ import { servePeers, type PeerServer } from '../peers/servePeers.js';
 import { launchChromium } from '../support/browser.js';
 import { registerUser, type RegisteredUser } from '../support/synapse.js';
 import { currentCall, signedInPerson, type Person } from './support/people.js';
-import { directChatJoinedBy, echoRtcLogs, freshDevice, rtcCalls, switchboardInbound } from './support/rtcCalls.js';
+import {
+  directChatJoinedBy,
+  echoRtcLogs,
+  freshDevice,
+  rtcCalls,
+  switchboardInbound,
+  untilSwitchboardKnowsDevice,
+} from './support/rtcCalls.js';
 
 const synapse = inject('synapse');
 const matrixRtc = inject('matrixRtc');
@@ -61,12 +68,16 @@ describe('MatrixRTC: Switchboard calls an Element Call contact', () => {
     const opened = await openRtcPeer(browser, server.rtcPeerUrl, 'Element X contact');
     peer = opened;
     echoRtcLogs(opened.page, 'PEER');
-    await opened.start(await freshDevice(synapse, contact));
+    const device = await freshDevice(synapse, contact);
+    await opened.start(device);
+    await untilSwitchboardKnowsDevice(me, contact.userId, device.deviceId);
     return opened;
   }
 
   const place = (video: boolean) =>
-    me.page.evaluate(`window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, ${video})`) as Promise<string>;
+    me.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, ${video})`,
+    ) as Promise<string>;
 
   async function ringsThem(callee: RtcPeerPage, video: boolean): Promise<string> {
     const callId = await place(video);
@@ -105,6 +116,43 @@ describe('MatrixRTC: Switchboard calls an Element Call contact', () => {
     await expect.poll(async () => (await callee.inbound()).videoFramesDecoded, POLL).toBeGreaterThan(0);
     await callee.hangup();
     await expect.poll(async () => (await currentCall(me.page))?.endReason, POLL).toBe('remote-hangup');
+  });
+
+  it('in the call: mute, the camera on mid-call and a shared screen reach them as LiveKit sees them', async () => {
+    const callee = await contactOnline();
+    const callId = await ringsThem(callee, false);
+    await callee.answer({ video: false });
+    await expect.poll(async () => (await currentCall(me.page))?.state, POLL).toBe('connected');
+    const sources = async () => (await callee.state()).remoteTracks;
+
+    const mute = me.page.getByRole('button', { name: /^Mute/ });
+    await mute.click();
+    expect(await mute.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(async () => (await sources()).find((t) => t.source === 'microphone')?.muted, POLL).toBe(true);
+    await mute.click();
+    await expect.poll(async () => (await sources()).find((t) => t.source === 'microphone')?.muted, POLL).toBe(false);
+
+    expect(
+      await me.page.evaluate(`window.__switchboard.account.session.rtc.setCamera(${JSON.stringify(callId)}, true)`),
+    ).toBe(true);
+    await expect
+      .poll(async () => (await sources()).some((t) => t.source === 'camera' && t.subscribed), POLL)
+      .toBe(true);
+    await expect.poll(async () => (await callee.inbound()).videoFramesDecoded, POLL).toBeGreaterThan(0);
+
+    expect(
+      await me.page.evaluate(
+        `window.__switchboard.account.session.rtc.setScreenSharing(${JSON.stringify(callId)}, true)`,
+      ),
+    ).toBe('sharing');
+    await expect.poll(async () => (await sources()).some((t) => t.source === 'screen_share'), POLL).toBe(true);
+    expect(
+      await me.page.evaluate(
+        `window.__switchboard.account.session.rtc.setScreenSharing(${JSON.stringify(callId)}, false)`,
+      ),
+    ).toBe('stopped');
+    await expect.poll(async () => (await sources()).some((t) => t.source === 'screen_share'), POLL).toBe(false);
+    await me.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
   });
 
   it('they decline: "Declined by Xavier", and Switchboard leaves the session', async () => {

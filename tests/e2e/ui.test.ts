@@ -356,6 +356,9 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
       .toBeGreaterThan(0);
     expect(await page.getByTestId('account-user-id').textContent()).toBe(alice.user.userId);
     await shoot(page, '17-settings');
+    await page.getByRole('group', { name: 'Place calls with' }).scrollIntoViewIfNeeded();
+    expect(await page.getByRole('radio', { name: /Matrix VoIP/ }).isChecked()).toBe(true);
+    await shoot(page, '25-settings-calls');
     await button(page, 'Preview camera').click();
     await page.getByTestId('camera-preview').waitFor(WAIT);
     await expect

@@ -67,14 +67,22 @@ export function credentialsOf(baseUrl: string, user: RegisteredUser): PeerCreden
   return { baseUrl, userId: user.userId, accessToken: user.accessToken, deviceId: user.deviceId };
 }
 
-/** An unencrypted private room with exactly `a` and `b` joined (created by `a`). */
-export async function roomForTwo(baseUrl: string, a: RegisteredUser, b: RegisteredUser): Promise<string> {
+/**
+ * An unencrypted private room with exactly `a` and `b` joined (created by `a`). `trusted`:
+ * both get the creator's power (Element's DMs), which a MatrixRTC membership needs.
+ */
+export async function roomForTwo(
+  baseUrl: string,
+  a: RegisteredUser,
+  b: RegisteredUser,
+  preset: 'private_chat' | 'trusted_private_chat' = 'private_chat',
+): Promise<string> {
   const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
     baseUrl,
     a.accessToken,
     'POST',
     '/_matrix/client/v3/createRoom',
-    { preset: 'private_chat', is_direct: true, invite: [b.userId] },
+    { preset, is_direct: true, invite: [b.userId] },
   );
   await matrixRequest(baseUrl, b.accessToken, 'POST', `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`, {});
   return roomId;

@@ -32,6 +32,7 @@ export async function openRtcPeer(browser: Browser, url: string, name: string): 
     hangup: () => call('hangup'),
     state: () => call('state'),
     inbound: () => call('inbound'),
+    firstAudioAt: () => call('firstAudioAt'),
     stop: () => call('stop'),
     async close() {
       await call('stop').catch(() => undefined);

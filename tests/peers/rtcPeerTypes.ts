@@ -16,10 +16,14 @@ export interface RtcPeerState {
   remoteParticipants: string[];
   /** Ring notifications this peer sent (event IDs), newest last. */
   notificationsSent: string[];
+  /** When the newest ring notification's send request left the page (Date.now()), or null. */
+  notificationSendStartedAt: number | null;
   /** Ring notifications from others, newest last (what answer() and decline() act on). */
   ringsReceived: { eventId: string; roomId: string; sender: string; intent: string | null }[];
   /** Declines seen in the room: which notification, and who declined. */
   declines: { notificationEventId: string; sender: string }[];
+  /** The other participants' published tracks: LiveKit's source (microphone, camera, screen_share…) and muted. */
+  remoteTracks: { source: string; muted: boolean; subscribed: boolean }[];
   /** LiveKit says the room is end-to-end encrypted. */
   e2ee: boolean;
   /** Media keys received from others (participant identities). */
@@ -48,5 +52,7 @@ export interface RtcPeerApi {
   hangup(): Promise<void>;
   state(): Promise<RtcPeerState>;
   inbound(): Promise<RtcInbound>;
+  /** Resolves with Date.now() once audio packets arrive from the other side (the benchmark). */
+  firstAudioAt(): Promise<number>;
   stop(): Promise<void>;
 }

@@ -91,6 +91,9 @@ export function matrixRtc(client: MatrixClient, log: EngineLog, now: () => numbe
         .map(parsed)
         .filter((m): m is RtcMembership => m !== null && (m.expiresAt === null || m.expiresAt > at));
     },
+    canJoin(roomId) {
+      return client.getRoom(roomId)?.currentState.maySendStateEvent(RTC_MEMBER_EVENT, userId) ?? false;
+    },
     onMembershipsChanged(listener) {
       const onState = (event: MatrixEvent) => {
         const roomId = event.getRoomId();

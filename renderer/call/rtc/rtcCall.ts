@@ -164,14 +164,14 @@ export class RtcCall {
     this.#keyWaitStarted = true;
     const { log } = this.#deps;
     this.#cleanups.push(
-        this.#deps.setTimer(() => {
-          if (this.state !== 'connected' && !this.over) {
-            log.warn('rtc: no media key from the other side; not carrying the call unencrypted', {
-              callId: this.callId,
-            });
-            this.finish('error');
-          }
-        }, REMOTE_KEY_WAIT_MS),
+      this.#deps.setTimer(() => {
+        if (this.state !== 'connected' && !this.over) {
+          log.warn('rtc: no media key from the other side; not carrying the call unencrypted', {
+            callId: this.callId,
+          });
+          this.finish('error');
+        }
+      }, REMOTE_KEY_WAIT_MS),
     );
   }
 
@@ -188,8 +188,9 @@ export class RtcCall {
         if (this.state === 'connected') this.#set('connecting');
         break;
       case 'disconnected':
+        // livekit-client has given up reconnecting: the media path is gone ("Connection failed").
         this.#deps.log.warn('rtc: the SFU connection ended', { callId: this.callId, reason: event.reason });
-        this.finish('error');
+        this.finish('ice-failed');
         break;
       case 'encryption-error':
         this.#deps.log.warn('rtc: media could not be decrypted', { callId: this.callId, message: event.message });

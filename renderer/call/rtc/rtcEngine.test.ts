@@ -48,7 +48,7 @@ function fakeStream(kinds: ('audio' | 'video')[]): MediaStream {
   } as unknown as MediaStream;
 }
 
-function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}) {
+function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJoin?: boolean } = {}) {
   const clock = new FakeClock();
   let memberships: RtcMembership[] = [member(CALLER, 'PHONE')];
   const membershipListeners = new Set<(roomId: string) => void>();
@@ -67,6 +67,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
     deviceId: 'DESK',
     room: (roomId) => (roomId === ROOM ? { directChat: true, peerUserId: CALLER } : null),
     memberships: () => memberships,
+    canJoin: () => options.mayJoin !== false,
     onMembershipsChanged(listener) {
       membershipListeners.add(listener);
       return () => membershipListeners.delete(listener);
@@ -152,11 +153,24 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean } = {}
     ringSent(eventId: string) {
       for (const listener of ringListeners) listener(eventId);
     },
+    media(event: MediaRoomEvent) {
+      for (const listener of mediaListeners) listener(event);
+    },
     remoteMedia() {
       remoteStreams = [{ stream: fakeStream(['audio']), purpose: 'm.usermedia' }];
       for (const listener of mediaListeners) listener({ kind: 'remote-media' });
     },
   };
+}
+
+/** An incoming call answered and connected (the caller's media and key are here). */
+async function connectedIncoming(t: ReturnType<typeof setup>): Promise<string> {
+  const event = ring();
+  t.engine.handleBatch([event], { live: true });
+  await t.engine.answer(event.eventId, { video: false });
+  t.remoteMedia();
+  t.key(`${CALLER}:PHONE`);
+  return event.eventId;
 }
 
 let counter = 0;
@@ -310,11 +324,7 @@ describe('the MatrixRTC engine: an Element X call ringing Switchboard', () => {
 
   it('ends the call when the other person leaves the session, and leaves it too', async () => {
     const t = setup();
-    const event = ring();
-    t.engine.handleBatch([event], { live: true });
-    await t.engine.answer(event.eventId, { video: false });
-    t.remoteMedia();
-    t.key(`${CALLER}:PHONE`);
+    await connectedIncoming(t);
     t.setMemberships([member(ME, 'DESK')]);
     expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'remote-hangup' });
     await flush();
@@ -464,5 +474,28 @@ describe('the MatrixRTC engine: Switchboard calls an Element X contact', () => {
     expect(() => t.engine.place(ROOM, { video: false })).toThrow(/Already in a call/);
     const u = setup();
     expect(() => u.engine.place('!nowhere:hs', { video: false })).toThrow(/no one to call/);
+  });
+
+  it('a room whose power levels forbid our call membership: answering and calling say so, nothing is joined', async () => {
+    const t = setup({ mayJoin: false });
+    const event = ring();
+    t.engine.handleBatch([event], { live: true });
+    await expect(t.engine.answer(event.eventId, { video: false })).rejects.toThrow(/does not let you join/);
+    expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'error' });
+    expect(() => t.engine.place(ROOM, { video: false })).toThrow(/does not let you join/);
+    expect(t.joins).toEqual([]);
+  });
+
+  it('the SFU lost for good (livekit-client gave up reconnecting): "Connection failed", and we leave', async () => {
+    const t = setup();
+    await connectedIncoming(t);
+    t.media({ kind: 'reconnecting' });
+    expect(t.engine.calls()[0]?.state).toBe('connecting');
+    t.media({ kind: 'reconnected' });
+    expect(t.engine.calls()[0]?.state).toBe('connected');
+    t.media({ kind: 'disconnected', reason: 'SIGNAL_CLOSE' });
+    expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'ice-failed' });
+    await flush();
+    expect(t.leaves).toEqual([ROOM]);
   });
 });

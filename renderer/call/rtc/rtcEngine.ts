@@ -32,6 +32,9 @@ import type { LivekitGrant, MediaConnector, RtcMatrix } from './rtcPorts.js';
 import { decideRtcRing } from './ringRule.js';
 import { chooseService } from './serviceChoice.js';
 
+const NO_PERMISSION =
+  'This conversation does not let you join Element Call calls (its permissions keep call memberships to moderators).';
+
 /** A timeline event as the session hands it over (renderer/matrix/callEventFeed.ts). */
 export interface RtcTimelineEvent {
   type: string;
@@ -165,6 +168,11 @@ export class RtcEngine implements CallEngineContract {
     }, decision.expiresAt - clock.now());
     this.#ringTimers.set(call.callId, stopTimer);
     this.#ringing.add(call.callId);
+    this.#timings.set(call.callId, {
+      notificationArrivedAt: event.arrivedAt,
+      ringAt: clock.now(),
+      answerPressedAt: null,
+    });
     this.#notice({
       kind: 'ring-start',
       callId: call.callId,
@@ -187,6 +195,16 @@ export class RtcEngine implements CallEngineContract {
   }
 
   readonly #ringTimers = new Map<string, () => void>();
+  readonly #timings = new Map<
+    string,
+    { notificationArrivedAt: number; ringAt: number; answerPressedAt: number | null }
+  >();
+
+  /** When an incoming call's ring arrived, rang and was answered (engine clock; the benchmark reads them). */
+  timings(callId: string): { notificationArrivedAt: number; ringAt: number; answerPressedAt: number | null } | null {
+    return this.#timings.get(callId) ?? null;
+  }
+
   /** Calls main was told ring, and not yet told stopped. */
   readonly #ringing = new Set<string>();
 
@@ -208,19 +226,16 @@ export class RtcEngine implements CallEngineContract {
   }
 
   #newCall(event: RtcTimelineEvent, notification: RingNotification, expiresAt: number | null): RtcCall {
-    const call: RtcCall = new RtcCall(
-      this.#callDeps(),
-      {
-        callId: event.eventId,
-        roomId: event.roomId,
-        direction: 'incoming',
-        peerUserId: event.sender,
-        video: notification.intent === 'video',
-        notificationEventId: event.eventId,
-        ringExpiresAt: expiresAt,
-        state: 'ringing',
-      },
-    );
+    const call: RtcCall = new RtcCall(this.#callDeps(), {
+      callId: event.eventId,
+      roomId: event.roomId,
+      direction: 'incoming',
+      peerUserId: event.sender,
+      video: notification.intent === 'video',
+      notificationEventId: event.eventId,
+      ringExpiresAt: expiresAt,
+      state: 'ringing',
+    });
     this.#calls.set(call.callId, call);
     return call;
   }
@@ -287,6 +302,7 @@ export class RtcEngine implements CallEngineContract {
     if (this.#busy()) throw new Error('Already in a call: hang up first.');
     const room = matrix.room(roomId);
     if (room === null || !room.directChat || room.peerUserId === null) throw new Error('That room has no one to call.');
+    if (!matrix.canJoin(roomId)) throw new Error(NO_PERMISSION);
     const callId = `rtc-${clock.now().toString(36)}-${Math.random().toString(36).slice(2, 10)}`;
     const call = new RtcCall(this.#callDeps(), {
       callId,
@@ -324,6 +340,13 @@ export class RtcEngine implements CallEngineContract {
   async answer(callId: string, options: { video: boolean }): Promise<void> {
     const call = this.#calls.get(callId);
     if (call === undefined || call.state !== 'ringing') throw new Error('That call is not ringing');
+    if (!this.#options.matrix.canJoin(call.roomId)) {
+      this.#options.log.warn('rtc: the room does not let us post a call membership', { callId });
+      call.finish('error');
+      throw new Error(NO_PERMISSION);
+    }
+    const timing = this.#timings.get(callId);
+    if (timing !== undefined) timing.answerPressedAt = this.#options.clock.now();
     // One call at a time: answering ends any other call carried here.
     for (const other of this.#calls.values())
       if (other !== call && !other.over && other.state !== 'ringing') other.finish('local-hangup');

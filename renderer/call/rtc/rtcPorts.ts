@@ -42,6 +42,8 @@ export interface RtcMatrix {
   room(roomId: string): RtcRoomFacts | null;
   /** The room's live session memberships, each already validated (events.ts). */
   memberships(roomId: string): readonly RtcMembership[];
+  /** This device may post its call membership in the room (the room's power levels allow it). */
+  canJoin(roomId: string): boolean;
   /** Called with the room ID whenever its memberships change. */
   onMembershipsChanged(listener: (roomId: string) => void): () => void;
   /** The LiveKit token services the homeserver advertises. */

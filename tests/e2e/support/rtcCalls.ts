@@ -74,3 +74,23 @@ export function echoRtcLogs(page: Page, label: string): void {
     if (/rtc|livekit|\[calls\]|encrypt|notif/i.test(text)) console.log(`[${label}]`, text.slice(0, 300));
   });
 }
+
+/**
+ * Waits until Switchboard's crypto knows a device (a key query), so what it encrypts next
+ * (a ring notification in an encrypted DM) is encrypted for that device too. A device that
+ * logged in a moment ago is otherwise not yet in Switchboard's device list.
+ */
+export async function untilSwitchboardKnowsDevice(person: Person, userId: string, deviceId: string): Promise<void> {
+  await until(
+    `Switchboard knows ${userId}'s device ${deviceId}`,
+    () =>
+      person.page.evaluate(`(async () => {
+        const crypto = window.__switchboard.account.session.matrix.client.getCrypto();
+        const devices = await crypto.getUserDeviceInfo([${JSON.stringify(userId)}], true);
+        return devices.get(${JSON.stringify(userId)})?.has(${JSON.stringify(deviceId)}) ?? false;
+      })()`),
+    (known) => known === true,
+    20_000,
+    200,
+  );
+}

@@ -46,6 +46,7 @@ class RtcPeer implements RtcPeerApi {
   readonly #declines: { notificationEventId: string; sender: string }[] = [];
   readonly #rings: RtcPeerState['ringsReceived'] = [];
   #error: string | null = null;
+  #notificationSendStartedAt: number | null = null;
 
   async start(credentials: PeerCredentials): Promise<void> {
     const client = createClient({
@@ -54,6 +55,12 @@ class RtcPeer implements RtcPeerApi {
       accessToken: credentials.accessToken,
       deviceId: credentials.deviceId,
       timelineSupport: false,
+      // Notes when a ring notification's send leaves the page (the benchmark's start of ringing).
+      fetchFn: (input, init) => {
+        const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+        if (url.includes('/send/org.matrix.msc4075.rtc.notification/')) this.#notificationSendStartedAt = Date.now();
+        return fetch(input, init);
+      },
     });
     this.#client = client;
     this.#credentials = credentials;
@@ -116,9 +123,13 @@ class RtcPeer implements RtcPeerApi {
   async decline(): Promise<void> {
     const ring = this.#rings.at(-1);
     if (ring === undefined) throw new Error('nothing rang');
-    await this.#client!.sendEvent(ring.roomId, 'org.matrix.msc4310.rtc.decline' as never, {
-      'm.relates_to': { rel_type: 'm.reference', event_id: ring.eventId },
-    } as never);
+    await this.#client!.sendEvent(
+      ring.roomId,
+      'org.matrix.msc4310.rtc.decline' as never,
+      {
+        'm.relates_to': { rel_type: 'm.reference', event_id: ring.eventId },
+      } as never,
+    );
   }
 
   async #join(roomId: string, options: { video: boolean; lifetimeMs?: number; ring: boolean }): Promise<void> {
@@ -201,7 +212,15 @@ class RtcPeer implements RtcPeerApi {
       connected: this.#room?.state === 'connected',
       members: session?.memberships.map((m) => m.sender) ?? [],
       remoteParticipants: [...(this.#room?.remoteParticipants.values() ?? [])].map((p) => p.identity),
+      remoteTracks: [...(this.#room?.remoteParticipants.values() ?? [])].flatMap((p) =>
+        [...p.trackPublications.values()].map((publication) => ({
+          source: publication.source,
+          muted: publication.isMuted,
+          subscribed: publication.track !== undefined,
+        })),
+      ),
       notificationsSent: [...this.#notifications],
+      notificationSendStartedAt: this.#notificationSendStartedAt,
       ringsReceived: [...this.#rings],
       declines: [...this.#declines],
       e2ee: this.#room?.isE2EEEnabled ?? false,
@@ -236,6 +255,13 @@ class RtcPeer implements RtcPeerApi {
       }
     }
     return totals;
+  }
+
+  async firstAudioAt(): Promise<number> {
+    for (;;) {
+      if ((await this.inbound()).audioPackets > 0) return Date.now();
+      await new Promise((resolve) => setTimeout(resolve, 2));
+    }
   }
 
   async stop(): Promise<void> {
