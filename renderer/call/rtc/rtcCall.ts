@@ -90,9 +90,20 @@ export class RtcCall {
    * Joins the session at `serviceUrl`'s SFU and connects the media; resolves once connecting.
    * With `ring` (an outgoing call), the join rings the other person.
    */
-  async connect(options: { serviceUrl: string; video: boolean; ring?: { lifetimeMs: number } }): Promise<void> {
+  async connect(options: {
+    serviceUrl: string;
+    video: boolean;
+    ring?: { lifetimeMs: number };
+    /** The LiveKit token, already asked for while ringing. */
+    grant?: Promise<LivekitGrant>;
+  }): Promise<void> {
     const { matrix, log } = this.#deps;
     const intent: CallIntent = options.video ? 'video' : 'audio';
+    // The token is asked for while the devices open (or was, while ringing).
+    const granted = (options.grant ?? this.#deps.token({ roomId: this.roomId, serviceUrl: options.serviceUrl })).then(
+      (grant) => ({ grant }),
+      (error: unknown) => ({ error }),
+    );
     let stream: MediaStream;
     try {
       stream = await this.#deps.acquire.userMedia({ audio: true, video: options.video });
@@ -105,8 +116,10 @@ export class RtcCall {
     this.#localStream = stream;
     this.#set(this.direction === 'outgoing' ? 'creating-offer' : 'connecting');
     try {
-      // The token first: a refused service leaves no membership behind.
-      const grant = await this.#deps.token({ roomId: this.roomId, serviceUrl: options.serviceUrl });
+      // The token before the membership: a refused service leaves no membership behind.
+      const outcome = await granted;
+      if ('error' in outcome) throw outcome.error;
+      const grant = outcome.grant;
       if (this.over) return;
       const session = await matrix.join(this.roomId, {
         serviceUrl: options.serviceUrl,

@@ -62,6 +62,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
   const mediaListeners = new Set<(event: MediaRoomEvent) => void>();
   let remoteStreams: { stream: MediaStream; purpose: 'm.usermedia' }[] = [];
   let disconnected = 0;
+  let tokenRequests = 0;
   const matrix: RtcMatrix = {
     userId: ME,
     deviceId: 'DESK',
@@ -123,6 +124,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
       displayMedia: async () => fakeStream(['video']),
     },
     token: async () => {
+      tokenRequests += 1;
       if (options.tokenFails === true) throw new Error('refused');
       return { url: 'wss://sfu.hs', jwt: 'a.b.c' };
     },
@@ -143,6 +145,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
     joinOptions,
     leaves,
     disconnected: () => disconnected,
+    tokenRequests: () => tokenRequests,
     setMemberships(next: RtcMembership[]) {
       memberships = next;
       for (const listener of membershipListeners) listener(ROOM);
@@ -497,5 +500,17 @@ describe('the MatrixRTC engine: Switchboard calls an Element X contact', () => {
     expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'ice-failed' });
     await flush();
     expect(t.leaves).toEqual([ROOM]);
+  });
+
+  it('asks for the LiveKit token while ringing, so answering does not wait for it', async () => {
+    const t = setup();
+    const event = ring();
+    t.engine.handleBatch([event], { live: true });
+    await flush();
+    await flush();
+    expect(t.tokenRequests()).toBe(1);
+    await t.engine.answer(event.eventId, { video: false });
+    expect(t.tokenRequests()).toBe(1);
+    expect(t.joins).toEqual([ROOM]);
   });
 });

@@ -173,6 +173,7 @@ export class RtcEngine implements CallEngineContract {
       ringAt: clock.now(),
       answerPressedAt: null,
     });
+    this.#prepareWhileRinging(call);
     this.#notice({
       kind: 'ring-start',
       callId: call.callId,
@@ -212,6 +213,23 @@ export class RtcEngine implements CallEngineContract {
     this.#ringTimers.get(callId)?.();
     this.#ringTimers.delete(callId);
     if (this.#ringing.delete(callId)) this.#notice({ kind: 'ring-stop', callId, reason });
+  }
+
+  /** Where an answered call would meet the caller, and its LiveKit token, asked for while it rings. */
+  readonly #prepared = new Map<string, Promise<{ serviceUrl: string | null; grant: Promise<LivekitGrant> | null }>>();
+
+  #prepareWhileRinging(call: RtcCall): void {
+    const { matrix, token, log } = this.#options;
+    const caller = matrix.memberships(call.roomId).find((m) => m.userId === call.peerUserId);
+    const prepared = matrix.advertisedServices().then((advertised) => {
+      const serviceUrl = chooseService(caller?.foci ?? [], advertised);
+      if (serviceUrl === null || !matrix.canJoin(call.roomId)) return { serviceUrl, grant: null };
+      const grant = token({ roomId: call.roomId, serviceUrl });
+      // Asked for early; if it fails, answering asks again and reports that failure.
+      grant.catch((error: unknown) => log.info('rtc: no LiveKit token while ringing', { error: String(error) }));
+      return { serviceUrl, grant };
+    });
+    this.#prepared.set(call.callId, prepared);
   }
 
   #callDeps(): ConstructorParameters<typeof RtcCall>[0] {
@@ -276,6 +294,7 @@ export class RtcEngine implements CallEngineContract {
 
   #ended(call: RtcCall): void {
     this.#lastStats.delete(call.callId);
+    this.#prepared.delete(call.callId);
     this.#stopRinging(call.callId, call.endReason ?? 'error');
   }
 
@@ -354,14 +373,20 @@ export class RtcEngine implements CallEngineContract {
     this.#stopRinging(callId, 'answered');
     this.#emit();
     const { matrix } = this.#options;
+    const prepared = await this.#prepared.get(callId);
+    this.#prepared.delete(callId);
     const caller = matrix.memberships(call.roomId).find((m) => m.userId === call.peerUserId);
-    const serviceUrl = chooseService(caller?.foci ?? [], await matrix.advertisedServices());
+    const serviceUrl = prepared?.serviceUrl ?? chooseService(caller?.foci ?? [], await matrix.advertisedServices());
     if (serviceUrl === null) {
       this.#options.log.warn('rtc: no LiveKit service to meet the caller at', { callId });
       call.finish('error');
       return;
     }
-    await call.connect({ serviceUrl, video: options.video });
+    // A token asked for while ringing is used if it came; a failed one is asked for again.
+    const early = prepared?.grant ?? null;
+    const grant =
+      early === null ? undefined : early.catch(() => this.#options.token({ roomId: call.roomId, serviceUrl }));
+    await call.connect({ serviceUrl, video: options.video, ...(grant === undefined ? {} : { grant }) });
   }
 
   async decline(callId: string): Promise<void> {
