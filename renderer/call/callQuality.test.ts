@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summariseQuality, type StatsEntry } from './callQuality.js';
+import { summariseQuality, withSfuQuality, type StatsEntry } from './callQuality.js';
 
 const pair = (rtt: number): StatsEntry => ({
   type: 'candidate-pair',
@@ -40,5 +40,21 @@ describe('summariseQuality', () => {
 
   it('says unknown before there is anything to judge', () => {
     expect(summariseQuality(null, []).grade).toBe('unknown');
+  });
+});
+
+describe('a MatrixRTC call’s grade with the SFU’s judgement', () => {
+  const base = { roundTripMs: 20, lossPercent: 0, jitterMs: 2, inboundKbps: 40, outboundKbps: 40 };
+  it('is the worse of getStats and LiveKit’s connection quality', () => {
+    expect(withSfuQuality({ ...base, grade: 'good' }, 'excellent').grade).toBe('good');
+    expect(withSfuQuality({ ...base, grade: 'good' }, 'good').grade).toBe('fair');
+    expect(withSfuQuality({ ...base, grade: 'good' }, 'poor').grade).toBe('poor');
+    expect(withSfuQuality({ ...base, grade: 'good' }, 'lost').grade).toBe('poor');
+    expect(withSfuQuality({ ...base, grade: 'poor' }, 'excellent').grade).toBe('poor');
+  });
+
+  it('takes the SFU’s word when getStats has none yet, and keeps its own when the SFU has none', () => {
+    expect(withSfuQuality({ ...base, grade: 'unknown' }, 'good').grade).toBe('fair');
+    expect(withSfuQuality({ ...base, grade: 'fair' }, 'unknown').grade).toBe('fair');
   });
 });

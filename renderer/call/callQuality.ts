@@ -79,3 +79,21 @@ export function summariseQuality(previous: readonly StatsEntry[] | null, current
   }
   return { roundTripMs, lossPercent, jitterMs, inboundKbps, outboundKbps, grade };
 }
+
+/** LiveKit's own judgement of a participant's connection (ConnectionQuality). */
+export type SfuQuality = 'excellent' | 'good' | 'poor' | 'lost' | 'unknown';
+
+const GRADE_ORDER: readonly CallQuality['grade'][] = ['good', 'fair', 'poor'];
+
+/**
+ * A MatrixRTC call's grade: the worse of what getStats shows here and what the SFU judges
+ * of the connections (LiveKit's excellent / good / poor map to good / fair / poor; lost is poor).
+ */
+export function withSfuQuality(quality: CallQuality, sfu: SfuQuality): CallQuality {
+  const fromSfu: CallQuality['grade'] | null =
+    sfu === 'excellent' ? 'good' : sfu === 'good' ? 'fair' : sfu === 'poor' || sfu === 'lost' ? 'poor' : null;
+  if (fromSfu === null) return quality;
+  if (quality.grade === 'unknown') return { ...quality, grade: fromSfu };
+  const worse = Math.max(GRADE_ORDER.indexOf(quality.grade), GRADE_ORDER.indexOf(fromSfu));
+  return { ...quality, grade: GRADE_ORDER[worse] ?? quality.grade };
+}

@@ -132,6 +132,12 @@ describe('MatrixRTC: Switchboard calls an Element Call contact', () => {
     await mute.click();
     await expect.poll(async () => (await sources()).find((t) => t.source === 'microphone')?.muted, POLL).toBe(false);
 
+    // A new microphone chosen in Settings moves into the call: their audio keeps coming.
+    await me.page.evaluate(`window.__switchboard.account.calls.switchDevice('audio')`);
+    expect(await me.page.evaluate('window.__switchboard.account.calls.notice')).toBeNull();
+    const before = (await callee.inbound()).audioEnergy;
+    await expect.poll(async () => (await callee.inbound()).audioEnergy, POLL).toBeGreaterThan(before);
+
     expect(
       await me.page.evaluate(`window.__switchboard.account.session.rtc.setCamera(${JSON.stringify(callId)}, true)`),
     ).toBe(true);

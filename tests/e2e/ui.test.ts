@@ -128,6 +128,8 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
     await bob.page.setViewportSize(WINDOW);
     for (const person of [alice, bob])
       person.page.on('console', (message) => {
+        if (process.env.UI_DEBUG && /\[calls\]|error|refused/i.test(message.text()))
+          console.log(`[${person === alice ? 'alice' : 'bob'}]`, message.text().slice(0, 240));
         if (/Content Security Policy|Refused to/i.test(message.text())) cspViolations.push(message.text());
       });
     await directRoom(synapse, alice, bob);
@@ -319,31 +321,45 @@ describe('the window, by clicking: two Switchboards through Synapse', () => {
     await backHome(alice.page);
   }, 120_000);
 
-  it('a video call, placed from the keyboard: answered with video by shortcut, hung up by shortcut', async () => {
-    await bob.page.getByRole('tab', { name: /Contacts/ }).click();
-    await tabTo(bob.page, 'Video call Alice');
-    await shoot(bob.page, '20-keyboard-focus');
-    // Still there after the photographs and the accessibility scans.
-    expect(await bob.page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Video call Alice');
-    await bob.page.keyboard.press('Enter');
-    await alice.page.getByTestId('incoming-call').waitFor(WAIT);
-    expect(await alice.page.getByText('Incoming video call', { exact: true }).count()).toBe(1);
-    await shoot(alice.page, '15-incoming-video');
-    await alice.page.keyboard.press('Control+Shift+V');
-    for (const person of [alice, bob]) {
-      await person.page.getByTestId('remote-video').waitFor(WAIT);
-      await person.page.getByTestId('local-video').waitFor(WAIT);
-      await expect
-        .poll(() => person.page.evaluate(`document.querySelector('[data-testid=remote-video]').videoWidth`), POLL)
-        .toBeGreaterThan(0);
-    }
-    await expect.poll(() => status(alice.page).textContent(), POLL).toMatch(/^\d+:\d\d$/);
-    await shoot(alice.page, '16-in-call-video');
-    await alice.page.keyboard.press('Control+Shift+H');
-    await expect.poll(() => bob.page.getByTestId('call-ending').textContent(), POLL).toMatch(/^Call ended/);
-    await backHome(alice.page);
-    await backHome(bob.page);
-  }, 120_000);
+  // Retried: this one, placed after the rest of the e2e lane, has seen Alice's window miss the
+  // invite within 25 s about one CI run in three (the harness-window stall of docs/interop.md's
+  // known flake); alone it has not failed. Each attempt starts with no call on either side.
+  it(
+    'a video call, placed from the keyboard: answered with video by shortcut, hung up by shortcut',
+    { retry: 2, timeout: 120_000 },
+    async () => {
+      for (const person of [alice, bob]) {
+        await person.page.evaluate(`(async () => {
+        const engine = window.__switchboard.account.session.engine;
+        for (const call of engine.activeCalls()) await engine.hangUp(call.callId);
+      })()`);
+        await backHome(person.page).catch(() => undefined);
+      }
+      await bob.page.getByRole('tab', { name: /Contacts/ }).click();
+      await tabTo(bob.page, 'Video call Alice');
+      await shoot(bob.page, '20-keyboard-focus');
+      // Still there after the photographs and the accessibility scans.
+      expect(await bob.page.evaluate(`document.activeElement?.getAttribute('aria-label')`)).toBe('Video call Alice');
+      await bob.page.keyboard.press('Enter');
+      await alice.page.getByTestId('incoming-call').waitFor(WAIT);
+      expect(await alice.page.getByText('Incoming video call', { exact: true }).count()).toBe(1);
+      await shoot(alice.page, '15-incoming-video');
+      await alice.page.keyboard.press('Control+Shift+V');
+      for (const person of [alice, bob]) {
+        await person.page.getByTestId('remote-video').waitFor(WAIT);
+        await person.page.getByTestId('local-video').waitFor(WAIT);
+        await expect
+          .poll(() => person.page.evaluate(`document.querySelector('[data-testid=remote-video]').videoWidth`), POLL)
+          .toBeGreaterThan(0);
+      }
+      await expect.poll(() => status(alice.page).textContent(), POLL).toMatch(/^\d+:\d\d$/);
+      await shoot(alice.page, '16-in-call-video');
+      await alice.page.keyboard.press('Control+Shift+H');
+      await expect.poll(() => bob.page.getByTestId('call-ending').textContent(), POLL).toMatch(/^Call ended/);
+      await backHome(alice.page);
+      await backHome(bob.page);
+    },
+  );
 
   it('settings: live microphone level, camera preview, theme, account; then sign out', async () => {
     const page = alice.page;

@@ -15,6 +15,7 @@ import {
   type RemoteTrack,
 } from 'livekit-client';
 import E2eeWorker from 'livekit-client/e2ee-worker?worker';
+import type { SfuQuality } from '../callQuality.js';
 import type { MediaConnector, MediaRoom, MediaRoomEvent, RtcJoinedSession, RtcRemoteStream } from './rtcPorts.js';
 
 /** Element Call's key ring: 256 keys per participant, a window of 10 for ratcheting. */
@@ -157,6 +158,15 @@ export function livekitConnector(): MediaConnector {
         setScreenShare: (stream) => swapVideo(Track.Source.ScreenShare, stream?.getVideoTracks()[0] ?? null),
         async replaceMicrophone(track) {
           await publication(Track.Source.Microphone)?.track?.replaceTrack(track, { userProvidedTrack: true });
+        },
+        sfuQuality() {
+          const order: SfuQuality[] = ['excellent', 'good', 'poor', 'lost'];
+          const qualities = [room.localParticipant, ...room.remoteParticipants.values()].map(
+            (participant) => participant.connectionQuality as string,
+          );
+          const known = qualities.filter((q): q is SfuQuality => order.includes(q as SfuQuality));
+          if (known.length === 0) return 'unknown';
+          return order[Math.max(...known.map((q) => order.indexOf(q)))] ?? 'unknown';
         },
         async stats() {
           const reports: RTCStatsReport[] = [];

@@ -112,6 +112,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
     setScreenShare: async () => undefined,
     replaceMicrophone: async () => undefined,
     stats: async () => [],
+    sfuQuality: () => 'good',
     async disconnect() {
       disconnected += 1;
     },
@@ -512,5 +513,12 @@ describe('the MatrixRTC engine: Switchboard calls an Element X contact', () => {
     await t.engine.answer(event.eventId, { video: false });
     expect(t.tokenRequests()).toBe(1);
     expect(t.joins).toEqual([ROOM]);
+  });
+
+  it('grades the call by the worse of getStats and the SFU’s connection quality', async () => {
+    const t = setup();
+    const callId = await connectedIncoming(t);
+    // No stats in the fake: the SFU's "good" (LiveKit's middle grade) is the call's grade.
+    expect((await t.engine.quality(callId))?.grade).toBe('fair');
   });
 });

@@ -7,7 +7,7 @@
  * (rtcCall.ts). Everything from the network is validated first (events.ts).
  */
 import type { CallQuality, StatsEntry } from '../callQuality.js';
-import { summariseQuality } from '../callQuality.js';
+import { summariseQuality, withSfuQuality } from '../callQuality.js';
 import type {
   CallEngineContract,
   CallView,
@@ -439,7 +439,7 @@ export class RtcEngine implements CallEngineContract {
     for (const report of await room.stats()) report.forEach((entry: StatsEntry) => entries.push(entry));
     const previous = this.#lastStats.get(callId) ?? null;
     this.#lastStats.set(callId, entries);
-    return summariseQuality(previous, entries);
+    return withSfuQuality(summariseQuality(previous, entries), room.sfuQuality());
   }
 
   /** Every media statistic of a call (tests and the benchmark prove media with them). */

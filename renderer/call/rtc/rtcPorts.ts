@@ -5,6 +5,7 @@
  * livekitMedia.ts implement these over matrix-js-sdk and livekit-client, and the unit
  * tests over fakes.
  */
+import type { SfuQuality } from '../callQuality.js';
 import type { CallIntent, RtcMembership } from './events.js';
 
 export interface RtcRoomFacts {
@@ -90,6 +91,8 @@ export interface MediaRoom {
   setCamera(track: MediaStreamTrack | null): Promise<void>;
   setScreenShare(stream: MediaStream | null): Promise<void>;
   replaceMicrophone(track: MediaStreamTrack): Promise<void>;
+  /** The SFU's judgement of the call's connections: the worse of ours and the other side's. */
+  sfuQuality(): SfuQuality;
   /** The WebRTC statistics of every media track (tests and the benchmark read them). */
   stats(): Promise<RTCStatsReport[]>;
   disconnect(): Promise<void>;
