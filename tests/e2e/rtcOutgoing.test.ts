@@ -118,7 +118,7 @@ describe('MatrixRTC: Switchboard calls an Element Call contact', () => {
     await expect.poll(async () => (await currentCall(me.page))?.endReason, POLL).toBe('remote-hangup');
   });
 
-  it('in the call: mute, the camera on mid-call and a shared screen reach them as LiveKit sees them', async () => {
+  it('in the call: mute, the camera on and off mid-call and a shared screen reach them as LiveKit sees them', async () => {
     const callee = await contactOnline();
     const callId = await ringsThem(callee, false);
     await callee.answer({ video: false });
@@ -145,6 +145,12 @@ describe('MatrixRTC: Switchboard calls an Element Call contact', () => {
       .poll(async () => (await sources()).some((t) => t.source === 'camera' && t.subscribed), POLL)
       .toBe(true);
     await expect.poll(async () => (await callee.inbound()).videoFramesDecoded, POLL).toBeGreaterThan(0);
+    // And off again: the camera track goes away at their end.
+    expect(
+      await me.page.evaluate(`window.__switchboard.account.session.rtc.setCamera(${JSON.stringify(callId)}, false)`),
+    ).toBe(true);
+    await expect.poll(async () => (await sources()).some((t) => t.source === 'camera'), POLL).toBe(false);
+    expect(await me.page.evaluate('window.__switchboard.account.calls.current.localVideo')).toBe(false);
 
     expect(
       await me.page.evaluate(
