@@ -108,6 +108,20 @@ export interface CallSignalling {
   room(roomId: string): { joinRule: string | null; memberCount: number; peerUserId: string | null } | null;
 }
 
+/** One call event from a sync batch, decrypted, as the Matrix session hands it to an engine. */
+export interface IncomingCallEvent {
+  type: string;
+  roomId: string;
+  sender: string;
+  eventId: string;
+  content: Record<string, unknown>;
+  /** `unsigned.age` at arrival, or null. */
+  ageAtArrivalMs: number | null;
+  /** Engine clock reading when it arrived. */
+  arrivedAt: number;
+  fromCache: boolean;
+}
+
 /** Opens the microphone, camera and screen. Injected so settings and tests can shape it. */
 export interface MediaAcquirer {
   userMedia(kinds: { audio: boolean; video: boolean }): Promise<MediaStream>;

@@ -32,18 +32,9 @@ import {
 } from '../contract.js';
 
 /** One m.call.* event as the Matrix session delivers it (decrypted, in timeline order). */
-export interface IncomingCallEvent {
-  type: string;
-  roomId: string;
-  sender: string;
-  eventId: string;
-  content: Record<string, unknown>;
-  /** `unsigned.age` at arrival, or null. */
-  ageAtArrivalMs: number | null;
-  /** Engine clock reading when it arrived. */
-  arrivedAt: number;
-  fromCache: boolean;
-}
+/** A call event from a sync batch (the shape lives in the contract, for both engines). */
+export type { IncomingCallEvent } from '../contract.js';
+import type { IncomingCallEvent } from '../contract.js';
 
 export interface CallEngineOptions {
   signalling: CallSignalling;

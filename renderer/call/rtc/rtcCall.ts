@@ -4,22 +4,16 @@
  * room carrying the media. The engine (rtcEngine.ts) decides when it rings and ends; this
  * joins, connects, follows the media and leaves.
  */
-import type { CallFeatures, CallState, CallView, EndReason, EngineLog, MediaAcquirer } from '../contract.js';
+import type { CallFeatures, CallState, CallView, EndReason } from '../contract.js';
 import type { CallIntent } from './events.js';
-import type { LivekitGrant, MediaConnector, MediaRoom, RtcJoinedSession, RtcMatrix } from './rtcPorts.js';
+import type { LivekitGrant, MediaRoom, RtcJoinedSession, RtcServices } from './rtcPorts.js';
 
 export const RTC_FEATURES: CallFeatures = { hold: false, keypad: false, screenShare: true };
 
 /** Connected media with no key from the other side after this long is not carried on. */
 export const REMOTE_KEY_WAIT_MS = 20_000;
 
-export interface RtcCallDeps {
-  matrix: RtcMatrix;
-  media: MediaConnector;
-  acquire: MediaAcquirer;
-  token: (request: { roomId: string; serviceUrl: string }) => Promise<LivekitGrant>;
-  iceServers: () => Promise<RTCIceServer[]>;
-  log: EngineLog;
+export interface RtcCallDeps extends RtcServices {
   now: () => number;
   setTimer: (fn: () => void, ms: number) => () => void;
   changed: () => void;

@@ -11,11 +11,10 @@ import { summariseQuality, withSfuQuality } from '../callQuality.js';
 import type {
   CallEngineContract,
   CallView,
+  IncomingCallEvent,
   Clock,
   EndReason,
-  EngineLog,
   EngineNotice,
-  MediaAcquirer,
   ScreenShareOutcome,
 } from '../contract.js';
 import {
@@ -28,37 +27,23 @@ import {
   type RingNotification,
 } from './events.js';
 import { RtcCall } from './rtcCall.js';
-import type { LivekitGrant, MediaConnector, RtcMatrix } from './rtcPorts.js';
+import type { LivekitGrant, RtcServices } from './rtcPorts.js';
 import { decideRtcRing } from './ringRule.js';
 import { chooseService } from './serviceChoice.js';
 
 const NO_PERMISSION =
   'This conversation does not let you join Element Call calls (its permissions keep call memberships to moderators).';
 
-/** A timeline event as the session hands it over (renderer/matrix/callEventFeed.ts). */
-export interface RtcTimelineEvent {
-  type: string;
-  roomId: string;
-  sender: string;
-  eventId: string;
-  content: Record<string, unknown>;
+/** A timeline event as the session hands it over, with the homeserver's timestamp (the ring rule needs it). */
+export interface RtcTimelineEvent extends IncomingCallEvent {
   originServerTs: number;
-  ageAtArrivalMs: number | null;
-  arrivedAt: number;
-  fromCache: boolean;
 }
 
 export function isRtcEventType(type: string): boolean {
   return type === RTC_NOTIFICATION_EVENT || type === RTC_DECLINE_EVENT;
 }
 
-export interface RtcEngineOptions {
-  matrix: RtcMatrix;
-  media: MediaConnector;
-  acquire: MediaAcquirer;
-  token: (request: { roomId: string; serviceUrl: string }) => Promise<LivekitGrant>;
-  iceServers: () => Promise<RTCIceServer[]>;
-  log: EngineLog;
+export interface RtcEngineOptions extends RtcServices {
   clock: Clock;
   /** The other call system carries a call on this device (busy rules count it too). */
   otherSystemBusy?: () => boolean;

@@ -6,6 +6,7 @@
  * tests over fakes.
  */
 import type { SfuQuality } from '../callQuality.js';
+import type { EngineLog, MediaAcquirer } from '../contract.js';
 import type { CallIntent, RtcMembership } from './events.js';
 
 export interface RtcRoomFacts {
@@ -107,4 +108,15 @@ export interface MediaConnector {
     tracks: readonly MediaStreamTrack[];
     iceServers: readonly RTCIceServer[];
   }): Promise<MediaRoom>;
+}
+
+/** What the MatrixRTC engine and each of its calls work with. */
+export interface RtcServices {
+  matrix: RtcMatrix;
+  media: MediaConnector;
+  acquire: MediaAcquirer;
+  /** main's `rtc.token`: the LiveKit token for a room from a token service. */
+  token: (request: { roomId: string; serviceUrl: string }) => Promise<LivekitGrant>;
+  iceServers: () => Promise<RTCIceServer[]>;
+  log: EngineLog;
 }
