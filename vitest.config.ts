@@ -12,7 +12,7 @@ const harnessLane = {
     'tests/e2e/buildRenderer.globalSetup.ts',
     'tests/peers/peers.globalSetup.ts',
   ],
-  setupFiles: ['tests/support/markSynapseFailures.ts'],
+  setupFiles: ['tests/support/markSynapseFailures.ts', 'tests/e2e/support/windowLogsOnFailure.ts'],
   testTimeout: 60_000,
   hookTimeout: 120_000,
   fileParallelism: false,

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -57,32 +57,58 @@ export function contentSecurityPolicy(options: CspOptions = {}): string {
   ].join('; ');
 }
 
-function notFound(): AppResponse {
+function plain(status: number, text: string, extra: Record<string, string> = {}): AppResponse {
   return {
-    status: 404,
-    headers: { 'content-type': 'text/plain; charset=utf-8' },
-    body: new TextEncoder().encode('not found'),
+    status,
+    headers: { 'content-type': 'text/plain; charset=utf-8', ...extra },
+    body: new TextEncoder().encode(text),
   };
 }
 
+const notFound = (): AppResponse => plain(404, 'not found');
+
 /**
- * Maps a request path ("/", "/assets/index-abc.js") to a file under `root`. Paths that
- * escape the root, or that are not plain files, are 404.
+ * The file a request path names, relative to the root, or null when the path is not a
+ * plain one: it must decode, and hold no NUL, no backslash (a separator on Windows), no
+ * `.` or `..` segment and no empty segment; "/" is index.html. Checked on the decoded
+ * text, so `%2e%2e`, `%2f` and `%5c` are refused as their plain forms are.
  */
-export async function serveAppFile(root: string, requestPath: string, csp: CspOptions = {}): Promise<AppResponse> {
+export function appFilePath(requestPath: string): string | null {
   let decoded: string;
   try {
     decoded = decodeURIComponent(requestPath.split(/[?#]/, 1)[0] ?? '/');
   } catch {
-    return notFound();
+    return null;
   }
-  const relative = decoded === '/' || decoded === '' ? 'index.html' : decoded.replace(/^\/+/, '');
-  const resolvedRoot = path.resolve(root);
-  const filePath = path.resolve(resolvedRoot, relative);
-  if (!filePath.startsWith(resolvedRoot + path.sep) || decoded.includes('\0')) return notFound();
+  if (decoded === '/' || decoded === '') return 'index.html';
+  if (!decoded.startsWith('/') || decoded.includes('\0') || decoded.includes('\\') || decoded.length > 1024)
+    return null;
+  const segments = decoded.slice(1).split('/');
+  if (segments.some((segment) => segment === '' || segment === '.' || segment === '..' || /^[a-zA-Z]:$/.test(segment)))
+    return null;
+  return segments.join('/');
+}
 
+/**
+ * Serves a request for the app's files. Only GET and HEAD; only plain paths (appFilePath);
+ * only regular files whose real location (symbolic links followed) is inside `root`.
+ * Anything else is 404 (405 for another method) and reads nothing outside the root.
+ */
+export async function serveAppFile(
+  root: string,
+  requestPath: string,
+  csp: CspOptions = {},
+  method = 'GET',
+): Promise<AppResponse> {
+  if (method !== 'GET' && method !== 'HEAD') return plain(405, 'method not allowed', { allow: 'GET, HEAD' });
+  const relative = appFilePath(requestPath);
+  if (relative === null) return notFound();
+  let filePath: string;
   let body: Uint8Array<ArrayBuffer>;
   try {
+    const realRoot = await realpath(root);
+    filePath = await realpath(path.join(realRoot, relative));
+    if (!filePath.startsWith(realRoot + path.sep) || !(await stat(filePath)).isFile()) return notFound();
     body = await readFile(filePath);
   } catch {
     return notFound();
@@ -96,5 +122,5 @@ export async function serveAppFile(root: string, requestPath: string, csp: CspOp
     headers['content-security-policy'] = contentSecurityPolicy(csp);
     headers['cross-origin-opener-policy'] = 'same-origin';
   }
-  return { status: 200, headers, body };
+  return { status: 200, headers, body: method === 'HEAD' ? new Uint8Array(0) : body };
 }

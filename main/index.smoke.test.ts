@@ -107,7 +107,10 @@ describe('main/index.ts against a stand-in for Electron', () => {
     });
     expect(window?.loaded).toEqual(['app://switchboard/index.html']);
 
-    const served = await recorded.protocolHandlers.get('app')?.({ url: 'app://switchboard/index.html' });
+    // Electron hands protocol.handle a fetch Request.
+    const appRequest = (url: string, method = 'GET') =>
+      recorded.protocolHandlers.get('app')?.(new Request(url, { method }));
+    const served = await appRequest('app://switchboard/index.html');
     expect(served?.status).toBe(200);
     expect(served?.headers.get('content-security-policy')).toContain("default-src 'none'");
     // The CSP allows LiveKit's WebSockets; main's request gate narrows them to the SFUs it handed tokens for.
@@ -118,7 +121,9 @@ describe('main/index.ts against a stand-in for Electron', () => {
     expect(await verdict('https://matrix.example/_matrix/client/v3/sync', 1)).toEqual({ cancel: true });
     expect(await verdict('app://switchboard/assets/index.js', 1)).toEqual({});
     expect(await verdict('https://matrix.example/_matrix/client/versions')).toEqual({}); // main's own request
-    expect((await recorded.protocolHandlers.get('app')?.({ url: 'app://elsewhere/index.html' }))?.status).toBe(404);
+    expect((await appRequest('app://elsewhere/index.html'))?.status).toBe(404);
+    expect((await appRequest('app://switchboard/index.html', 'POST'))?.status).toBe(405);
+    expect((await appRequest('app://switchboard/%2e%2e/package.json'))?.status).toBe(404);
 
     expect(await request('app.info', {})).toMatchObject({
       ok: true,

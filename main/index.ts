@@ -155,7 +155,12 @@ function secureSession(created: MainCore): void {
   protocol.handle(APP_SCHEME, async (request) => {
     const url = new URL(request.url);
     if (url.host !== APP_HOST) return new Response('not found', { status: 404 });
-    const response = await serveAppFile(layout.rendererRoot, url.pathname, { connectSrc: RTC_CONNECT_SRC });
+    const response = await serveAppFile(
+      layout.rendererRoot,
+      url.pathname,
+      { connectSrc: RTC_CONNECT_SRC },
+      request.method,
+    );
     return new Response(response.body, { status: response.status, headers: response.headers });
   });
   // The window's network reach (windowReach.ts); main's own requests carry no webContents.

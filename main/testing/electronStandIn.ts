@@ -36,7 +36,7 @@ export function createElectronStandIn(options: StandInOptions) {
   const noop = (): undefined => undefined;
   const recorded = {
     privileged: [] as unknown[],
-    protocolHandlers: new Map<string, (request: { url: string }) => Promise<Response>>(),
+    protocolHandlers: new Map<string, (request: Request) => Promise<Response>>(),
     windows: [] as StandInWindow[],
     ipcHandlers: new Map<string, Listener>(),
     appListeners: new Map<string, Listener>(),
@@ -182,7 +182,7 @@ export function createElectronStandIn(options: StandInOptions) {
     powerSaveBlocker: { start: () => 1, stop: noop, isStarted: () => false },
     protocol: {
       registerSchemesAsPrivileged: (schemes: unknown[]) => recorded.privileged.push(...schemes),
-      handle: (scheme: string, handler: (request: { url: string }) => Promise<Response>) =>
+      handle: (scheme: string, handler: (request: Request) => Promise<Response>) =>
         recorded.protocolHandlers.set(scheme, handler),
     },
     session: {

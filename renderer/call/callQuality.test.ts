@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { summariseQuality, withSfuQuality, type StatsEntry } from './callQuality.js';
+import { summariseQuality, whileReconnecting, withSfuQuality, type StatsEntry } from './callQuality.js';
 
 const pair = (rtt: number): StatsEntry => ({
   type: 'candidate-pair',
@@ -41,6 +41,28 @@ describe('summariseQuality', () => {
   it('says unknown before there is anything to judge', () => {
     expect(summariseQuality(null, []).grade).toBe('unknown');
   });
+
+  it('grades media that stopped arriving as poor, though a dead link reports no loss and an old round trip', () => {
+    const stalled = summariseQuality(
+      [pair(0.02), inbound(0, 1000, 0, 100_000)],
+      [pair(0.02), inbound(1000, 1000, 0, 100_000)],
+    );
+    expect(stalled).toMatchObject({ grade: 'poor', roundTripMs: 20, lossPercent: null });
+    // Tracks gone from the report (a reconnecting SFU) count as nothing arriving.
+    expect(
+      summariseQuality([pair(0.02), inbound(0, 1000, 0, 100_000)], [{ ...pair(0.02), timestamp: 1000 }]).grade,
+    ).toBe('poor');
+  });
+
+  it('does not call a pause a stall: on hold, before anything arrived, or between readings close together', () => {
+    const before = [pair(0.02), inbound(0, 1000, 0, 100_000)];
+    const same = [pair(0.02), inbound(1000, 1000, 0, 100_000)];
+    expect(summariseQuality(before, same, { inboundExpected: false }).grade).toBe('good');
+    expect(summariseQuality([pair(0.02), inbound(0, 0, 0, 0)], [pair(0.02), inbound(1000, 0, 0, 0)]).grade).toBe(
+      'good',
+    );
+    expect(summariseQuality(before, [pair(0.02), inbound(300, 1000, 0, 100_000)]).grade).toBe('good');
+  });
 });
 
 describe('a MatrixRTC call’s grade with the SFU’s judgement', () => {
@@ -56,5 +78,16 @@ describe('a MatrixRTC call’s grade with the SFU’s judgement', () => {
   it('takes the SFU’s word when getStats has none yet, and keeps its own when the SFU has none', () => {
     expect(withSfuQuality({ ...base, grade: 'unknown' }, 'good').grade).toBe('fair');
     expect(withSfuQuality({ ...base, grade: 'fair' }, 'unknown').grade).toBe('fair');
+  });
+});
+
+describe('a call getting its media path back', () => {
+  it('is poor, keeping the last figures', () => {
+    const good = summariseQuality(
+      [pair(0.03), inbound(0, 1000, 0, 100_000)],
+      [pair(0.04), inbound(1000, 1050, 0, 104_000)],
+    );
+    expect(whileReconnecting(good)).toEqual({ ...good, grade: 'poor' });
+    expect(whileReconnecting(null)).toMatchObject({ grade: 'poor', roundTripMs: null });
   });
 });

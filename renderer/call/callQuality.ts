@@ -49,7 +49,19 @@ export function totals(entries: readonly StatsEntry[]): Totals {
   return sum;
 }
 
-export function summariseQuality(previous: readonly StatsEntry[] | null, current: readonly StatsEntry[]): CallQuality {
+/** Shorter than this between readings, a pause in packets is not yet a stall. */
+const STALL_AFTER_MS = 900;
+
+/**
+ * `inboundExpected`: the other side should be sending (false while a call is on hold). When
+ * it should, media that stopped arriving altogether since the previous reading (no packet
+ * received or lost, though some were before) grades as poor: a dead link reports no loss.
+ */
+export function summariseQuality(
+  previous: readonly StatsEntry[] | null,
+  current: readonly StatsEntry[],
+  options: { inboundExpected?: boolean } = {},
+): CallQuality {
   const pair = current.find((e) => e.type === 'candidate-pair' && e.state === 'succeeded' && e.nominated === true);
   const roundTripMs = pair?.currentRoundTripTime === undefined ? null : Math.round(pair.currentRoundTripTime * 1000);
   const audio = current.find((e) => e.type === 'inbound-rtp' && e.kind === 'audio');
@@ -71,6 +83,16 @@ export function summariseQuality(previous: readonly StatsEntry[] | null, current
   }
 
   let grade: CallQuality['grade'] = 'unknown';
+  if (previous !== null && (options.inboundExpected ?? true)) {
+    const before = totals(previous);
+    const now = totals(current);
+    const stalled =
+      before.received > 0 &&
+      now.received <= before.received &&
+      now.lost <= before.lost &&
+      now.at - before.at >= STALL_AFTER_MS;
+    if (stalled) return { roundTripMs, lossPercent, jitterMs, inboundKbps, outboundKbps, grade: 'poor' };
+  }
   if (roundTripMs !== null || lossPercent !== null) {
     const rtt = roundTripMs ?? 0;
     const loss = lossPercent ?? 0;
@@ -78,6 +100,18 @@ export function summariseQuality(previous: readonly StatsEntry[] | null, current
     grade = rtt > 400 || loss > 5 || jitter > 60 ? 'poor' : rtt > 200 || loss > 1.5 || jitter > 30 ? 'fair' : 'good';
   }
   return { roundTripMs, lossPercent, jitterMs, inboundKbps, outboundKbps, grade };
+}
+
+/** A call that lost its media path and is getting it back ("Reconnecting…") is poor, whatever the last reading said. */
+export function whileReconnecting(quality: CallQuality | null): CallQuality {
+  return {
+    roundTripMs: quality?.roundTripMs ?? null,
+    lossPercent: quality?.lossPercent ?? null,
+    jitterMs: quality?.jitterMs ?? null,
+    inboundKbps: quality?.inboundKbps ?? null,
+    outboundKbps: quality?.outboundKbps ?? null,
+    grade: 'poor',
+  };
 }
 
 /** LiveKit's own judgement of a participant's connection (ConnectionQuality). */

@@ -1,4 +1,4 @@
-import type { CallQuality } from '../call/callQuality.js';
+import { whileReconnecting, type CallQuality } from '../call/callQuality.js';
 import type { CallEngineContract, CallSystem, CallView, EndReason, EngineNotice } from '../call/contract.js';
 
 /** How ringing reaches main (which owns notifications, ring timers and the tray). */
@@ -44,8 +44,12 @@ export class CallStore {
     this.#ticker = setInterval(() => {
       this.now = Date.now();
       const live = this.current;
-      if (live !== null && live.state === 'connected') {
-        void engine.quality(live.callId).then((quality) => (this.quality = quality));
+      // Reconnecting: a call that was connected and is getting its media path back.
+      const reconnecting = live !== null && live.state === 'connecting' && live.connectedAt !== null;
+      if (live !== null && (live.state === 'connected' || reconnecting)) {
+        void engine
+          .quality(live.callId)
+          .then((quality) => (this.quality = reconnecting ? whileReconnecting(quality) : quality));
       } else if (this.quality !== null) {
         this.quality = null;
       }

@@ -271,6 +271,33 @@ describe('in call', async () => {
     expect(bars.getAttribute('title')).toBe('Good connection: round trip 42 ms, loss 0.5 %, jitter 3 ms');
   });
 
+  it('a call that lost its media path says "Reconnecting…" with poor bars, then shows its duration again', async () => {
+    vi.useFakeTimers({ now: 10_000 });
+    const { results, set } = await setup([callView({ state: 'connecting', connectedAt: 2_000 })]);
+    results.quality = {
+      roundTripMs: 20,
+      lossPercent: 0,
+      jitterMs: 1,
+      inboundKbps: 40,
+      outboundKbps: 40,
+      grade: 'good',
+    };
+    await vi.advanceTimersByTimeAsync(1000);
+    flushSync();
+    expect(screen.getByTestId('call-status').textContent).toBe('Reconnecting…');
+    expect(screen.getByRole('img', { name: /Poor connection/ })).toBeTruthy();
+    set([callView({ state: 'connected', connectedAt: 2_000 })]);
+    await vi.advanceTimersByTimeAsync(1000);
+    flushSync();
+    expect(screen.getByTestId('call-status').textContent).toBe('0:10');
+    expect(screen.getByRole('img', { name: /Good connection/ })).toBeTruthy();
+  });
+
+  it('a call still setting up says "Connecting…"', async () => {
+    await setup([callView({ state: 'connecting', connectedAt: null })]);
+    expect(screen.getByTestId('call-status').textContent).toBe('Connecting…');
+  });
+
   it('shows remote video large and the local camera small for a video call', async () => {
     await setup([
       callView({

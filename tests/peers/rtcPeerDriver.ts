@@ -29,6 +29,7 @@ export async function openRtcPeer(browser: Browser, url: string, name: string): 
     call: (roomId, options) => call('call', roomId, options),
     answer: (options) => call('answer', options),
     decline: () => call('decline'),
+    setCamera: (on) => call('setCamera', on),
     hangup: () => call('hangup'),
     state: () => call('state'),
     inbound: () => call('inbound'),

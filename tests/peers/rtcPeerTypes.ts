@@ -42,8 +42,13 @@ export interface RtcInbound {
 
 export interface RtcPeerApi {
   start(credentials: PeerCredentials): Promise<void>;
-  /** Joins the room's session and rings (a ring notification with this lifetime). */
-  call(roomId: string, options: { video: boolean; lifetimeMs?: number }): Promise<void>;
+  /**
+   * Joins the room's session and rings (a ring notification with this lifetime), publishing
+   * at the homeserver's LiveKit service or at `serviceUrl` (a token service of its own).
+   */
+  call(roomId: string, options: { video: boolean; lifetimeMs?: number; serviceUrl?: string }): Promise<void>;
+  /** Camera off and on as Element Call does it: the camera track muted and unmuted. */
+  setCamera(on: boolean): Promise<void>;
   /** Answers the newest ring: joins its room's session (no ring of its own), as Element X does. */
   answer(options: { video: boolean }): Promise<void>;
   /** Declines the newest ring (`org.matrix.msc4310.rtc.decline` referencing it). */

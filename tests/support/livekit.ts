@@ -30,6 +30,12 @@ export interface LivekitInfo {
 }
 
 export interface LivekitInstance extends LivekitInfo {
+  /** The SFU goes silent (SIGSTOP): its sockets stay open, nothing is answered or forwarded. */
+  pause(): void;
+  /** …and carries on (SIGCONT). */
+  resume(): void;
+  /** The SFU is gone for good (SIGKILL): its ports close. */
+  kill(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -123,8 +129,17 @@ export async function startLivekit(options: { log?: (line: string) => void } = {
     apiKey,
     apiSecret,
     logPath,
+    pause: () => void child.kill('SIGSTOP'),
+    resume: () => void child.kill('SIGCONT'),
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGKILL');
+      await exited;
+    },
     async stop() {
       if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGCONT');
         const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
         child.kill('SIGTERM');
         const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);

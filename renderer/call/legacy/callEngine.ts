@@ -261,7 +261,10 @@ export class CallEngine implements CallEngineContract {
     (await pc.getStats()).forEach((entry: StatsEntry) => entries.push(entry));
     const previous = this.#lastStats.get(callId) ?? null;
     this.#lastStats.set(callId, entries);
-    return summariseQuality(previous, entries);
+    // On hold (either side) nothing need arrive: that is not a dead link.
+    const view = this.#calls.find((call) => call.callId === callId)?.view();
+    const held = view === undefined || view.localHold || view.remoteHold;
+    return summariseQuality(previous, entries, { inboundExpected: !held });
   }
 
   /** Only for tests and the harness: the call's peer connection. */

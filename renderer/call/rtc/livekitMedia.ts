@@ -16,6 +16,7 @@ import {
 } from 'livekit-client';
 import E2eeWorker from 'livekit-client/e2ee-worker?worker';
 import type { SfuQuality } from '../callQuality.js';
+import { nextSfuAttemptMs } from './sfuReconnect.js';
 import type { MediaConnector, MediaRoom, MediaRoomEvent, RtcJoinedSession, RtcRemoteStream } from './rtcPorts.js';
 
 /** Element Call's key ring: 256 keys per participant, a window of 10 for ratcheting. */
@@ -40,10 +41,17 @@ const SOURCE_OF: Record<string, Track.Source> = { audio: Track.Source.Microphone
 
 export function livekitConnector(): MediaConnector {
   return {
-    async connect({ grant, keys, tracks, iceServers }) {
+    async connect({ grant, keys, tracks, iceServers, reconnectWindowMs }) {
       const keyProvider = new SessionKeyProvider(keys);
       const worker = new E2eeWorker();
-      const room = new Room({ adaptiveStream: false, dynacast: false, encryption: { keyProvider, worker } });
+      const room = new Room({
+        adaptiveStream: false,
+        dynacast: false,
+        encryption: { keyProvider, worker },
+        reconnectPolicy: {
+          nextRetryDelayInMs: (attempt) => nextSfuAttemptMs(attempt, reconnectWindowMs, Math.random()),
+        },
+      });
       await room.setE2EEEnabled(true);
       const listeners = new Set<(event: MediaRoomEvent) => void>();
       const emit = (event: MediaRoomEvent) => {

@@ -18,6 +18,8 @@ export interface RtcCallDeps extends RtcServices {
   setTimer: (fn: () => void, ms: number) => () => void;
   changed: () => void;
   ended: (call: RtcCall) => void;
+  /** How long the call keeps trying to get back to a lost SFU. */
+  reconnectWindowMs: () => number;
 }
 
 export class RtcCall {
@@ -141,6 +143,7 @@ export class RtcCall {
         keys: session,
         tracks: stream.getTracks(),
         iceServers: await this.#deps.iceServers(),
+        reconnectWindowMs: this.#deps.reconnectWindowMs(),
       });
       if (this.over) return void room.disconnect();
       this.#room = room;
@@ -172,7 +175,8 @@ export class RtcCall {
     const { log } = this.#deps;
     this.#cleanups.push(
       this.#deps.setTimer(() => {
-        if (this.state !== 'connected' && !this.over) {
+        // Only a call that never connected: one reconnecting to its SFU had the key already.
+        if (this.connectedAt === null && !this.over) {
           log.warn('rtc: no media key from the other side; not carrying the call unencrypted', {
             callId: this.callId,
           });

@@ -55,6 +55,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
   const declines: string[] = [];
   const joins: string[] = [];
   const joinOptions: unknown[] = [];
+  const connectOptions: { reconnectWindowMs: number }[] = [];
   const leaves: string[] = [];
   const logs: string[] = [];
   const keyListeners = new Set<(key: RtcMediaKey) => void>();
@@ -119,7 +120,12 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
   };
   const engine = new RtcEngine({
     matrix,
-    media: { connect: async () => room },
+    media: {
+      connect: async (connectOptionsOfCall) => {
+        connectOptions.push(connectOptionsOfCall);
+        return room;
+      },
+    },
     acquire: {
       userMedia: async (kinds) => fakeStream(kinds.video ? ['audio', 'video'] : ['audio']),
       displayMedia: async () => fakeStream(['video']),
@@ -144,6 +150,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
     declines,
     joins,
     joinOptions,
+    connectOptions,
     leaves,
     disconnected: () => disconnected,
     tokenRequests: () => tokenRequests,
@@ -501,6 +508,28 @@ describe('the MatrixRTC engine: Switchboard calls an Element X contact', () => {
     expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'ice-failed' });
     await flush();
     expect(t.leaves).toEqual([ROOM]);
+  });
+
+  it('a call reconnecting to its SFU when the key wait runs out is not ended: it had the key', async () => {
+    const t = setup();
+    await connectedIncoming(t);
+    t.media({ kind: 'reconnecting' });
+    t.clock.advance(REMOTE_KEY_WAIT_MS);
+    expect(t.engine.calls()[0]?.state).toBe('connecting');
+    t.media({ kind: 'reconnected' });
+    expect(t.engine.calls()[0]?.state).toBe('connected');
+  });
+
+  it('keeps trying to get back to a lost SFU for 30 s, or for as long as it is told', async () => {
+    const t = setup();
+    await connectedIncoming(t);
+    expect(t.connectOptions.map((o) => o.reconnectWindowMs)).toEqual([30_000]);
+    await t.engine.hangUp(t.engine.calls()[0]!.callId);
+    t.engine.setReconnectWindow(6_000);
+    const again = ring();
+    t.engine.handleBatch([again], { live: true });
+    await t.engine.answer(again.eventId, { video: false });
+    expect(t.connectOptions.map((o) => o.reconnectWindowMs)).toEqual([30_000, 6_000]);
   });
 
   it('asks for the LiveKit token while ringing, so answering does not wait for it', async () => {

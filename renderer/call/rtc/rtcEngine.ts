@@ -30,6 +30,7 @@ import { RtcCall } from './rtcCall.js';
 import type { LivekitGrant, RtcServices } from './rtcPorts.js';
 import { decideRtcRing } from './ringRule.js';
 import { chooseService } from './serviceChoice.js';
+import { SFU_RECONNECT_WINDOW_MS } from './sfuReconnect.js';
 
 const NO_PERMISSION =
   'This conversation does not let you join Element Call calls (its permissions keep call memberships to moderators).';
@@ -225,6 +226,7 @@ export class RtcEngine implements CallEngineContract {
       setTimer: (fn, ms) => clock.setTimer(fn, ms),
       changed: () => this.#emit(),
       ended: (ended) => this.#ended(ended),
+      reconnectWindowMs: () => this.#reconnectWindowMs,
     };
   }
 
@@ -286,6 +288,13 @@ export class RtcEngine implements CallEngineContract {
   // ——— the person's actions ———
 
   #ringLifetimeMs = DEFAULT_RING_LIFETIME_MS;
+
+  #reconnectWindowMs = SFU_RECONNECT_WINDOW_MS;
+
+  /** How long a call keeps trying to get back to a lost SFU before it ends (30 s; tests shorten it). */
+  setReconnectWindow(ms: number): void {
+    this.#reconnectWindowMs = ms;
+  }
 
   /** How long our calls ring the other person (Element Call's 90 s by default; tests shorten it). */
   setRingLifetime(ms: number): void {

@@ -107,6 +107,8 @@ export interface MediaConnector {
     /** What to publish: the microphone track, and the camera's when video. */
     tracks: readonly MediaStreamTrack[];
     iceServers: readonly RTCIceServer[];
+    /** How long to keep trying to get back to a lost SFU before the room disconnects (sfuReconnect.ts). */
+    reconnectWindowMs: number;
   }): Promise<MediaRoom>;
 }
 

@@ -95,9 +95,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
 
   const server: Server = createServer((request, response) => {
     void (async () => {
-      const served = await serveAppFile(options.rendererDir, request.url ?? '/', {
-        connectSrc: [connectSrc, ...(options.sfuConnectSrc ?? [])],
-      });
+      const served = await serveAppFile(
+        options.rendererDir,
+        request.url ?? '/',
+        { connectSrc: [connectSrc, ...(options.sfuConnectSrc ?? [])] },
+        request.method,
+      );
       let body: Uint8Array = served.body;
       if (served.status === 200 && served.headers['content-type']?.startsWith('text/html')) {
         const html = new TextDecoder().decode(served.body);

@@ -5,6 +5,7 @@ import { matrixRequest } from '../../support/matrixClientApi.js';
 import { registerUser, type RegisteredUser, type SynapseInfo } from '../../support/synapse.js';
 import { startHarness, type Harness, type HarnessOptions } from '../harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from './pages.js';
+import { keepWindowLog } from './windowLogs.js';
 
 /** One person: a registered user, a harness (main's core) and a page (the window). */
 export interface Person {
@@ -70,6 +71,7 @@ export async function signedInPerson(
   await startWithCallSystem(context, callSystem);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name} page] ${error.message}`));
+  keepWindowLog(page, name);
   await page.goto(harness.url);
   await signInThroughWindow(page, registered.userId, registered.password, synapse.baseUrl);
   await waitUntilReady(page);

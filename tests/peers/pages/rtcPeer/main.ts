@@ -110,8 +110,15 @@ class RtcPeer implements RtcPeerApi {
     return (await response.json()) as T;
   }
 
-  async call(roomId: string, options: { video: boolean; lifetimeMs?: number }): Promise<void> {
+  async call(roomId: string, options: { video: boolean; lifetimeMs?: number; serviceUrl?: string }): Promise<void> {
     await this.#join(roomId, { ...options, ring: true });
+  }
+
+  async setCamera(on: boolean): Promise<void> {
+    const camera = this.#room?.localParticipant.getTrackPublication(Track.Source.Camera);
+    if (camera === undefined) throw new Error('no camera published');
+    // What Element Call's camera button does: the published camera track is muted, not unpublished.
+    await (on ? camera.unmute() : camera.mute());
   }
 
   async answer(options: { video: boolean }): Promise<void> {
@@ -132,7 +139,10 @@ class RtcPeer implements RtcPeerApi {
     );
   }
 
-  async #join(roomId: string, options: { video: boolean; lifetimeMs?: number; ring: boolean }): Promise<void> {
+  async #join(
+    roomId: string,
+    options: { video: boolean; lifetimeMs?: number; ring: boolean; serviceUrl?: string },
+  ): Promise<void> {
     const client = this.#client!;
     const credentials = this.#credentials!;
     const deadline = Date.now() + 15_000;
@@ -145,7 +155,9 @@ class RtcPeer implements RtcPeerApi {
       'GET',
       '/_matrix/client/unstable/org.matrix.msc4143/rtc/transports',
     );
-    const serviceUrl = transports[0]!.livekit_service_url;
+    // The homeserver's service, unless the test names another (a caller's own SFU, as with
+    // Element Call on a different homeserver).
+    const serviceUrl = options.serviceUrl ?? transports[0]!.livekit_service_url;
     const openId = await this.#authed<Record<string, unknown>>(
       'POST',
       `/_matrix/client/v3/user/${encodeURIComponent(credentials.userId)}/openid/request_token`,
