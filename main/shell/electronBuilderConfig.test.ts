@@ -10,6 +10,7 @@ import type { Configuration } from 'app-builder-lib';
 import { DebugLogger } from 'builder-util';
 import FpmTarget from 'app-builder-lib/out/targets/FpmTarget.js';
 import { describe, expect, it } from 'vitest';
+import { SHIPPED_ELECTRON_BUILDER_FUSES } from '../../tests/support/fuses.js';
 import { NOTIFICATION_ICON_FILE, TRAY_ICON_STATES, trayIconFile } from './trayIcons.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -54,6 +55,11 @@ describe('electron-builder.yml', () => {
     expect(config.mac?.extendInfo).toMatchObject({ NSUserNotificationAlertStyle: 'alert' });
     const unpacked = [config.asarUnpack].flat().filter((p): p is string => typeof p === 'string');
     expect(unpacked.some((pattern) => path.matchesGlob(`assets/${NOTIFICATION_ICON_FILE}`, pattern))).toBe(true);
+  });
+
+  it('hardens Electron with fuses: no Node mode, no NODE_OPTIONS or --inspect, only the checked app.asar, cookies encrypted, file:// plain', async () => {
+    const config = await load();
+    expect(config.electronFuses).toEqual(SHIPPED_ELECTRON_BUILDER_FUSES);
   });
 
   it('every file it points at exists', async () => {

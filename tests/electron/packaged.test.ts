@@ -10,6 +10,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
 import { electronBinary } from '../../scripts/electronBinary.js';
+import { getCurrentFuseWire } from '@electron/fuses';
+import { fusesOn, SHIPPED_FUSES } from '../support/fuses.js';
 import { buildApp, packApp } from '../support/packagedApp.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -48,5 +50,15 @@ describe('the packaged app', () => {
     expect(stdout).toContain('ok    bridge: the page reached main');
     expect(stdout).toContain('ok    keychain: reachable');
     expect(stdout.trim().split('\n').at(-1)).toBe('self-test passed');
+
+    // The fuses: flipped in the real executable, and obeyed by it.
+    expect(fusesOn(await getCurrentFuseWire(executableIn(packed.appOutDir)))).toEqual(SHIPPED_FUSES);
+    // As Node, `--self-test` would be an unknown option; NODE_OPTIONS would load a missing
+    // module and stop it. With both fuses off it is the app, and passes.
+    const hostile = await run(executableIn(packed.appOutDir), args, {
+      timeout: 60_000,
+      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1', NODE_OPTIONS: '--require /nonexistent/switchboard-hook.js' },
+    });
+    expect(hostile.stdout.trim().split('\n').at(-1)).toBe('self-test passed');
   }, 300_000);
 });

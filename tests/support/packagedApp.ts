@@ -9,6 +9,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'vite';
+import { ELECTRON_DEFAULT_FUSES, fuseWireBytes } from './fuses.js';
 
 const run = promisify(execFile);
 
@@ -19,10 +20,15 @@ export async function buildApp(root: string): Promise<void> {
   }
 }
 
-/** A folder that electron-builder takes for an Electron distribution: only the binary's name matters to it. */
+/**
+ * A folder that electron-builder takes for an Electron distribution. The binary is a shell
+ * script, but it carries Electron's fuse wire with Electron's defaults, as the real one
+ * does, so packing flips its fuses (electronFuses) and a test can read them back.
+ */
 export async function standInElectronDist(dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
-  await writeFile(path.join(dir, 'electron'), '#!/bin/sh\necho "a stand-in for the Electron binary"\n', {
+  const script = Buffer.from('#!/bin/sh\necho "a stand-in for the Electron binary"\nexit 0\n');
+  await writeFile(path.join(dir, 'electron'), Buffer.concat([script, fuseWireBytes(ELECTRON_DEFAULT_FUSES)]), {
     mode: 0o755,
   });
   await writeFile(path.join(dir, 'LICENSE'), 'stand-in\n');

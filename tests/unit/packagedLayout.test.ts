@@ -12,6 +12,8 @@ import { listPackage } from '@electron/asar';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { appLayout } from '../../main/appLayout.js';
 import { TRAY_ICON_STATES, trayIconFile } from '../../main/shell/trayIcons.js';
+import { getCurrentFuseWire } from '@electron/fuses';
+import { ELECTRON_DEFAULT_FUSES, fusesOn, SHIPPED_FUSES } from '../support/fuses.js';
 import { buildApp, packApp, standInElectronDist, type PackedApp } from '../support/packagedApp.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
@@ -67,5 +69,13 @@ describe('the app’s files where it runs', () => {
     expect(existsSync(keytarNative), 'keytar.node unpacked').toBe(true);
     // Nothing of the sources or the tests rides along.
     expect([...inside].some((entry) => entry.startsWith('/main/') || entry.startsWith('/tests/'))).toBe(false);
+  });
+
+  it('the installed executable carries the shipped fuses, flipped from Electron’s defaults when packed', async () => {
+    const executable = path.join(packed.appOutDir, 'switchboard');
+    expect(fusesOn(await getCurrentFuseWire(path.join(tmp, 'electron-dist', 'electron')))).toEqual(
+      ELECTRON_DEFAULT_FUSES,
+    );
+    expect(fusesOn(await getCurrentFuseWire(executable))).toEqual(SHIPPED_FUSES);
   });
 });
