@@ -78,6 +78,22 @@ describe('createBridgeApi', () => {
     expect(invoked).toEqual([]);
   });
 
+  it('refuses a payload larger than its channel takes before it leaves the page', async () => {
+    const { ipc, invoked } = fakeIpcRenderer(() => ({ ok: true, value: null }));
+    const huge = {
+      requestId: 'r',
+      method: 'PUT',
+      url: 'https://hs/x',
+      headers: {},
+      body: { encoding: 'text', data: 'x'.repeat(2 * 1024 * 1024) },
+    };
+    await expect(createBridgeApi(ipc).request('matrix.fetch', huge)).resolves.toMatchObject({
+      ok: false,
+      error: { code: 'too-large', message: '"matrix.fetch" takes at most 1048576 bytes' },
+    });
+    expect(invoked).toEqual([]);
+  });
+
   it('hands listeners the payload only, never the transport event', () => {
     const { ipc, fire } = fakeIpcRenderer(() => null);
     const received: unknown[][] = [];

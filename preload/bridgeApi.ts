@@ -12,6 +12,7 @@ import {
   type RequestEnvelope,
 } from './contract.js';
 import type { IpcRendererLike, IpcRendererListener } from './ipcShapes.js';
+import { exceedsBytes, MAX_REQUEST_BYTES } from './requestSize.js';
 
 /**
  * Builds the narrow API the page sees. It carries envelopes over one request channel and
@@ -47,6 +48,12 @@ export function createBridgeApi(ipc: IpcRendererLike): ExposedBridge {
         return {
           ok: false,
           error: { code: 'unknown-channel', message: `unknown request channel "${String(channel)}"` },
+        };
+      }
+      if (exceedsBytes(payload, MAX_REQUEST_BYTES[channel])) {
+        return {
+          ok: false,
+          error: { code: 'too-large', message: `"${channel}" takes at most ${MAX_REQUEST_BYTES[channel]} bytes` },
         };
       }
       const envelope: RequestEnvelope = { channel, payload };

@@ -340,6 +340,8 @@ export const bridgeErrorCodes = [
   'transport-failed',
   /** Too many requests on this channel (bridgeRateLimit.ts): refused, nothing done. */
   'rate-limited',
+  /** Larger than the channel takes (requestSize.ts): refused before it left the page, or on arrival. */
+  'too-large',
 ] as const;
 export type BridgeErrorCode = (typeof bridgeErrorCodes)[number];
 

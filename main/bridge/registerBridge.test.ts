@@ -121,6 +121,14 @@ describe('registerBridge', () => {
     expect(calls()).toBe(0);
   });
 
+  it('refuses a payload larger than its channel takes (a page that went around the preload), with a log line', async () => {
+    const { send, calls, log } = setup();
+    const reply = await send(appPage, { channel: 'app.info', payload: { pad: 'x'.repeat(5000) } });
+    expect(reply).toMatchObject({ ok: false, error: { code: 'too-large' } });
+    expect(calls()).toBe(0);
+    expect(log.records.some((entry) => entry.message.includes('takes at most 1024 bytes'))).toBe(true);
+  });
+
   it.each([
     [undefined],
     [null],

@@ -10,6 +10,7 @@ import {
   type RequestReply,
 } from '../../preload/contract.js';
 import type { IpcInvokeEventLike, IpcMainLike, SenderFrameLike } from '../../preload/ipcShapes.js';
+import { exceedsBytes, MAX_REQUEST_BYTES } from '../../preload/requestSize.js';
 import type { Logger } from '../log.js';
 import { createRateLimiter, type RateLimiter } from './bridgeRateLimit.js';
 
@@ -103,6 +104,14 @@ export async function handleRequest(
   if (options.rateLimiter !== undefined && !options.rateLimiter.take(channel)) {
     logFlood(log, channel);
     return { ok: false, error: { code: 'rate-limited', message: `too many "${channel}" requests; try again shortly` } };
+  }
+
+  if (exceedsBytes(payload, MAX_REQUEST_BYTES[channel])) {
+    return refuse(
+      log,
+      { code: 'too-large', message: `"${channel}" takes at most ${MAX_REQUEST_BYTES[channel]} bytes` },
+      { channel },
+    );
   }
 
   const parsedPayload = requestContract[channel].payload.safeParse(payload);

@@ -3,6 +3,8 @@
  * gateway, what a phone never needs — and Synapse, asked with the person's own token
  * afterwards, shows that nothing happened.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
@@ -97,6 +99,112 @@ describe('a compromised window, through the gateway', () => {
     const { access_token: extra } = (await login.json()) as { access_token: string };
     await matrixRequest(synapse.baseUrl, extra, 'POST', '/_matrix/client/v3/logout', {});
     // The window itself still works: the phone's own requests go through.
+    await alice.page.getByText('Ready for calls').waitFor({ timeout: 10_000 });
+  });
+
+  it('reaches no other origin and runs no script but its own: fetch, WebSocket, beacon, image, script, frame, form, inline, eval', async () => {
+    // Another origin on this machine, counting whatever reaches it.
+    const arrived: string[] = [];
+    const collector: Server = createServer((request, response) => {
+      arrived.push(`${request.method} ${request.url}`);
+      response.end('ok');
+    });
+    collector.on('upgrade', (request, socket) => {
+      arrived.push(`UPGRADE ${request.url}`);
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
+    const elsewhere = `127.0.0.1:${(collector.address() as AddressInfo).port}`;
+    const violations: string[] = [];
+    await alice.page.exposeFunction('__noteViolation', (directive: string) => violations.push(directive));
+    await alice.page.evaluate(
+      `document.addEventListener('securitypolicyviolation', (event) => window.__noteViolation(event.effectiveDirective))`,
+    );
+
+    // The page's own script, as a compromised window would run it (a string: the page's world, not Node's).
+    const attack = `(async (origin) => {
+      const settle = (start) =>
+        new Promise((resolve) => {
+          const timer = setTimeout(() => resolve('no answer'), 3_000);
+          start((result) => {
+            clearTimeout(timer);
+            resolve(result);
+          });
+        });
+      const results = {};
+      results.fetch = await fetch(\`http://\${origin}/fetch\`).then(
+        () => 'reached',
+        () => 'refused',
+      );
+      results.websocket = await settle((done) => {
+        try {
+          const socket = new WebSocket(\`ws://\${origin}/socket\`);
+          socket.onopen = () => done('reached');
+          socket.onerror = () => done('refused');
+        } catch {
+          done('refused');
+        }
+      });
+      // Queued either way; whether it left shows at the collector.
+      navigator.sendBeacon(\`http://\${origin}/beacon\`, 'x');
+      results.image = await settle((done) => {
+        const image = new Image();
+        image.onload = () => done('reached');
+        image.onerror = () => done('refused');
+        image.src = \`http://\${origin}/image.png\`;
+      });
+      results.script = await settle((done) => {
+        const script = document.createElement('script');
+        script.onload = () => done('reached');
+        script.onerror = () => done('refused');
+        script.src = \`http://\${origin}/script.js\`;
+        document.head.append(script);
+      });
+      // A refused frame still fires load (with an error page): whether it left shows at the collector.
+      const frame = document.createElement('iframe');
+      frame.src = \`http://\${origin}/frame\`;
+      document.body.append(frame);
+      const form = document.createElement('form');
+      form.method = 'post';
+      form.action = \`http://\${origin}/form\`;
+      form.target = '_blank';
+      document.body.append(form);
+      form.submit();
+      const inline = document.createElement('script');
+      inline.textContent = 'window.__inlineRan = true;';
+      document.head.append(inline);
+      results.inline = window.__inlineRan === true ? 'ran' : 'refused';
+      try {
+        results.eval = String(eval('1 + 1'));
+      } catch {
+        results.eval = 'refused';
+      }
+      try {
+        results.function = String(new Function('return 2')());
+      } catch {
+        results.function = 'refused';
+      }
+      return results;
+    })`;
+    const outcome = (await alice.page.evaluate(`${attack}(${JSON.stringify(elsewhere)})`)) as Record<string, string>;
+
+    expect(outcome).toEqual({
+      fetch: 'refused',
+      websocket: 'refused',
+      image: 'refused',
+      script: 'refused',
+      inline: 'refused',
+      eval: 'refused',
+      function: 'refused',
+    });
+    // Give anything that slipped out (the beacon, the frame, the form) a moment to arrive.
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(arrived).toEqual([]);
+    expect(new Set(violations)).toEqual(
+      new Set(['connect-src', 'img-src', 'script-src-elem', 'frame-src', 'form-action', 'script-src']),
+    );
+    collector.closeAllConnections();
+    await new Promise<void>((resolve) => collector.close(() => resolve()));
     await alice.page.getByText('Ready for calls').waitFor({ timeout: 10_000 });
   });
 });
