@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { startLoopbackSignIn } from './account/loopbackListener.js';
 import type { AccountState, RequestReply } from '../preload/contract.js';
 import { AccountService } from './account/accountService.js';
 import { CredentialStore, type SecretStore } from './account/credentialStore.js';
@@ -38,6 +39,10 @@ export interface MainCoreDeps {
   shell?: ShellAdapters;
   now?: () => number;
   gatewayLimits?: GatewayLimits;
+  /** Opens a URL in the system browser (Electron: shell.openExternal); single sign-on needs it. */
+  openExternal?: (url: string) => Promise<void>;
+  /** How long single sign-on waits for the browser (5 minutes; tests shorten it). */
+  signInWaitMs?: number;
   /** The screens and windows that can be shared (Electron: desktopCapturer). Left out: none. */
   listCaptureSources?: () => Promise<DesktopSourceLike[]>;
   /** Whether a frame is the app's own page (the screen picker answers no one else). */
@@ -80,6 +85,16 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       deps.onAccountChange(state);
     },
     createStoreKey: () => randomBytes(32).toString('base64'),
+    ...(deps.openExternal === undefined
+      ? {}
+      : {
+          browser: {
+            openExternal: deps.openExternal,
+            startLoopback: () => startLoopbackSignIn({ log: (message, fields) => deps.log.warn(message, fields) }),
+            browserBack: () => shell.showWindow(),
+            ...(deps.signInWaitMs === undefined ? {} : { waitMs: deps.signInWaitMs }),
+          },
+        }),
   });
   const gateway = createHomeserverGateway({
     fetch: deps.fetch,
@@ -115,6 +130,9 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       'app.info': () => info,
       'account.state': () => account.state(),
       'account.signIn': (payload) => account.signIn(payload),
+      'account.signInOptions': (payload) => account.signInOptions(payload),
+      'account.signInWithBrowser': (payload) => account.signInWithBrowser(payload),
+      'account.cancelSignIn': () => account.cancelSignIn(),
       'account.signOut': () => account.signOut(),
       'account.storeKey': async () => ({ key: await account.storeKey() }),
       'matrix.fetch': (payload) => gateway.fetch(payload),

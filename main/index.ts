@@ -284,6 +284,8 @@ if (selfTest) {
     const created = createMainCore({
       ...(await coreEssentials()),
       listCaptureSources,
+      // Single sign-on happens in the person's own browser, never in a web view of ours.
+      openExternal: (url) => shell.openExternal(url),
       deviceName: `Switchboard on ${os.hostname()}`,
       onAccountChange: (state) => emit('account.changed', state),
       emit,

@@ -46,6 +46,14 @@ export const signInFailureKinds = [
   'rate-limited',
   'no-keychain',
   'server-error',
+  /** Single sign-on: the server offers none, the person cancelled, the browser never came back. */
+  'no-sso-login',
+  'cancelled',
+  'timed-out',
+  /** The server offers neither a password nor single sign-on. */
+  'no-usable-login',
+  /** A sign-in already waits for the browser. */
+  'in-progress',
 ] as const;
 export type SignInFailureKind = (typeof signInFailureKinds)[number];
 
@@ -180,6 +188,49 @@ export const requestContract = {
       }),
     ]),
   },
+  /** What the homeserver named by a Matrix ID or a server name offers for signing in. */
+  'account.signInOptions': {
+    payload: z.object({ server: z.string().min(1).max(300), homeserverUrl: z.string().max(2048).optional() }).strict(),
+    reply: z.discriminatedUnion('outcome', [
+      z.object({
+        outcome: z.literal('options'),
+        homeserverUrl: z.string(),
+        password: z.boolean(),
+        sso: z.boolean(),
+        providers: z
+          .array(z.object({ id: z.string().max(255), name: z.string().max(100), brand: z.string().max(20).nullable() }))
+          .max(20),
+      }),
+      z.object({ outcome: z.literal('failed'), kind: z.enum(signInFailureKinds), message: z.string() }),
+    ]),
+  },
+  /**
+   * Single sign-on in the system browser (main opens it, listens on loopback, exchanges the
+   * login token): resolves once the browser is back, cancelled or timed out.
+   */
+  'account.signInWithBrowser': {
+    payload: z
+      .object({
+        server: z.string().min(1).max(300),
+        homeserverUrl: z.string().max(2048).optional(),
+        providerId: z
+          .string()
+          .regex(/^[A-Za-z0-9._~-]{1,255}$/)
+          .nullable(),
+      })
+      .strict(),
+    reply: z.discriminatedUnion('outcome', [
+      z.object({ outcome: z.literal('signed-in'), session: sessionSummarySchema }),
+      z.object({
+        outcome: z.literal('failed'),
+        kind: z.enum(signInFailureKinds),
+        message: z.string(),
+        retryAfterMs: z.number().int().nonnegative().optional(),
+      }),
+    ]),
+  },
+  /** Stops a sign-in waiting for the browser. */
+  'account.cancelSignIn': { payload: noPayload, reply: z.object({ cancelled: z.boolean() }) },
   'account.signOut': { payload: noPayload, reply: z.object({ serverLogout: z.boolean() }) },
   /** The key that protects the renderer's crypto store; created at sign-in, kept in the keychain. */
   'account.storeKey': { payload: noPayload, reply: z.object({ key: z.string() }) },

@@ -2,7 +2,9 @@ import type { AccountState, RequestPayload, RequestReply, SessionSummary } from 
 import type { Logger } from '../log.js';
 import { KeychainUnavailableError, type CredentialStore, type Credentials } from './credentialStore.js';
 import { DiscoveryError, parseMatrixId, resolveHomeserver, type FetchLike } from './homeserverDiscovery.js';
-import { LoginError, passwordLogin } from './passwordLogin.js';
+import type { LoopbackSignIn } from './loopbackListener.js';
+import { LoginError, passwordLogin, type LoginResult } from './passwordLogin.js';
+import { signInOptions, ssoLogin } from './ssoLogin.js';
 
 export interface AccountServiceDeps {
   fetch: FetchLike;
@@ -14,6 +16,20 @@ export interface AccountServiceDeps {
   onChange: (state: AccountState) => void;
   /** A fresh random key for the crypto store, base64. */
   createStoreKey: () => string;
+  /** Single sign-on: the system browser, the loopback listener, and the window brought forward after. */
+  browser?: {
+    openExternal: (url: string) => Promise<void>;
+    startLoopback: () => Promise<LoopbackSignIn>;
+    browserBack: () => void;
+    waitMs?: number;
+  };
+}
+
+/** "@me:example.org", "example.org" or "matrix.example.org:8448": the server it names. */
+function serverNameOf(input: string): string | null {
+  const trimmed = input.trim();
+  if (trimmed.startsWith('@')) return parseMatrixId(trimmed)?.serverName ?? null;
+  return /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9.-]+)(?::\d{1,5})?$/.test(trimmed) && trimmed.length <= 255 ? trimmed : null;
 }
 
 type SignInReply = RequestReply<'account.signIn'>;
@@ -111,6 +127,94 @@ export class AccountService {
       throw error;
     }
 
+    return this.#finishSignIn(baseUrl, login);
+  }
+
+  #browserSignIn: AbortController | null = null;
+
+  /** What the homeserver named by a Matrix ID or server name offers for signing in. */
+  async signInOptions(
+    request: RequestPayload<'account.signInOptions'>,
+  ): Promise<RequestReply<'account.signInOptions'>> {
+    const serverName = serverNameOf(request.server);
+    if (serverName === null) {
+      return {
+        outcome: 'failed',
+        kind: 'invalid-id',
+        message: `"${request.server.slice(0, 80)}" is neither a Matrix ID (@name:example.org) nor a server name.`,
+      };
+    }
+    try {
+      const baseUrl = await resolveHomeserver(this.#deps.fetch, serverName, request.homeserverUrl);
+      const options = await signInOptions(this.#deps.fetch, baseUrl);
+      if (!options.password && !options.sso) {
+        return {
+          outcome: 'failed',
+          kind: 'no-usable-login',
+          message: `${baseUrl} offers no way of signing in that Switchboard can use (neither a password nor single sign-on).`,
+        };
+      }
+      return { outcome: 'options', homeserverUrl: baseUrl, ...options };
+    } catch (error) {
+      if (error instanceof DiscoveryError || error instanceof LoginError) {
+        return { outcome: 'failed', kind: error.kind, message: error.message };
+      }
+      throw error;
+    }
+  }
+
+  /** Single sign-on in the system browser; resolves once the browser is back (or cancelled). */
+  async signInWithBrowser(request: RequestPayload<'account.signInWithBrowser'>): Promise<SignInReply> {
+    if (this.#credentials !== null) {
+      return {
+        outcome: 'failed',
+        kind: 'already-signed-in',
+        message: `Already signed in as ${this.#credentials.userId}. Sign out first.`,
+      };
+    }
+    const browser = this.#deps.browser;
+    const serverName = serverNameOf(request.server);
+    if (browser === undefined || serverName === null) {
+      return { outcome: 'failed', kind: 'invalid-id', message: 'Enter your Matrix ID or your homeserver first.' };
+    }
+    if (this.#browserSignIn !== null) {
+      return { outcome: 'failed', kind: 'in-progress', message: 'A sign-in is already waiting for your browser.' };
+    }
+    const pending = new AbortController();
+    this.#browserSignIn = pending;
+    const { log } = this.#deps;
+    try {
+      const baseUrl = await resolveHomeserver(this.#deps.fetch, serverName, request.homeserverUrl);
+      log.info('sign-in in the browser', { baseUrl, provider: request.providerId });
+      const login = await ssoLogin(
+        { fetch: this.#deps.fetch, deviceName: this.#deps.deviceName, ...browser },
+        baseUrl,
+        request.providerId,
+        pending.signal,
+      );
+      return await this.#finishSignIn(baseUrl, login);
+    } catch (error) {
+      if (error instanceof DiscoveryError || error instanceof LoginError) {
+        log.info('sign-in in the browser ended', { kind: error.kind });
+        return { outcome: 'failed', kind: error.kind, message: error.message };
+      }
+      throw error;
+    } finally {
+      if (this.#browserSignIn === pending) this.#browserSignIn = null;
+    }
+  }
+
+  /** Stops a sign-in that waits for the browser; nothing is left behind (no device, no keychain entry). */
+  cancelSignIn(): RequestReply<'account.cancelSignIn'> {
+    const pending = this.#browserSignIn;
+    if (pending === null) return { cancelled: false };
+    pending.abort();
+    return { cancelled: true };
+  }
+
+  /** A new session: into the keychain (or logged out again if it cannot be kept), then signed in. */
+  async #finishSignIn(baseUrl: string, login: LoginResult): Promise<SignInReply> {
+    const { log } = this.#deps;
     const credentials: Credentials = {
       homeserverUrl: baseUrl,
       userId: login.userId,

@@ -1,7 +1,15 @@
 import type { FetchLike } from './homeserverDiscovery.js';
 
 export type LoginFailureKind =
-  'no-password-login' | 'wrong-password' | 'deactivated' | 'rate-limited' | 'server-error' | 'unreachable';
+  | 'no-password-login'
+  | 'wrong-password'
+  | 'deactivated'
+  | 'rate-limited'
+  | 'server-error'
+  | 'unreachable'
+  | 'no-sso-login'
+  | 'cancelled'
+  | 'timed-out';
 
 export class LoginError extends Error {
   readonly kind: LoginFailureKind;
@@ -22,7 +30,7 @@ export interface LoginResult {
   expiresInMs?: number;
 }
 
-interface MatrixErrorBody {
+export interface MatrixErrorBody {
   errcode?: string;
   error?: string;
   retry_after_ms?: number;
@@ -62,7 +70,7 @@ export function loginFailure(
   }
 }
 
-async function readJson(response: Response): Promise<unknown> {
+export async function readJson(response: Response): Promise<unknown> {
   try {
     return await response.json();
   } catch {
@@ -91,31 +99,44 @@ export async function passwordLogin(
     );
   }
 
+  return submitLogin(
+    fetchFn,
+    baseUrl,
+    {
+      type: 'm.login.password',
+      identifier: { type: 'm.id.user', user: credentials.userId },
+      password: credentials.password,
+      initial_device_display_name: credentials.deviceName,
+      refresh_token: true,
+    },
+    (status, body, retryAfter) => loginFailure(status, body, credentials.userId, retryAfter),
+  );
+}
+
+/**
+ * POST /login with this body; the session it gives, or the homeserver's refusal in words
+ * (`failure` maps it: a refused password and a refused login token need different words).
+ */
+export async function submitLogin(
+  fetchFn: FetchLike,
+  baseUrl: string,
+  loginBody: Record<string, unknown>,
+  failure: (status: number, body: MatrixErrorBody, retryAfterHeader: string | null) => LoginError,
+): Promise<LoginResult> {
   let response: Response;
   try {
-    response = await fetchFn(endpoint, {
+    response = await fetchFn(`${baseUrl}/_matrix/client/v3/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       signal: AbortSignal.timeout(20_000),
-      body: JSON.stringify({
-        type: 'm.login.password',
-        identifier: { type: 'm.id.user', user: credentials.userId },
-        password: credentials.password,
-        initial_device_display_name: credentials.deviceName,
-        refresh_token: true,
-      }),
+      body: JSON.stringify(loginBody),
     });
   } catch {
     throw new LoginError('unreachable', `Could not reach the homeserver at ${baseUrl}.`);
   }
   const body = (await readJson(response)) as Record<string, unknown> | null;
   if (!response.ok || body === null) {
-    throw loginFailure(
-      response.status,
-      (body ?? {}) as MatrixErrorBody,
-      credentials.userId,
-      response.headers.get('retry-after'),
-    );
+    throw failure(response.status, (body ?? {}) as MatrixErrorBody, response.headers.get('retry-after'));
   }
   const { user_id: userId, device_id: deviceId, access_token: accessToken } = body;
   if (typeof userId !== 'string' || typeof deviceId !== 'string' || typeof accessToken !== 'string') {

@@ -30,6 +30,9 @@ function setup(handlers: Partial<RequestHandlers> = {}) {
     handlers: {
       'account.state': notInThisTest,
       'account.signIn': notInThisTest,
+      'account.signInOptions': notInThisTest,
+      'account.signInWithBrowser': notInThisTest,
+      'account.cancelSignIn': notInThisTest,
       'account.signOut': notInThisTest,
       'account.storeKey': notInThisTest,
       'matrix.fetch': notInThisTest,

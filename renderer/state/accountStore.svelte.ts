@@ -1,4 +1,13 @@
-import type { AccountState, RequestPayload, SignInFailureKind, SwitchboardApi } from '../../preload/contract.js';
+import type {
+  AccountState,
+  RequestPayload,
+  RequestReply,
+  SignInFailureKind,
+  SwitchboardApi,
+} from '../../preload/contract.js';
+
+/** What the homeserver the person named offers for signing in. */
+export type SignInOptions = Extract<RequestReply<'account.signInOptions'>, { outcome: 'options' }>;
 import type { ConnectionState } from '../matrix/connectionState.js';
 import type { Contact } from '../matrix/contacts.js';
 import type { MatrixSession } from '../matrix/matrixSession.js';
@@ -29,6 +38,10 @@ export class AccountStore {
   contacts = $state<Contact[]>([]);
   signInBusy = $state(false);
   signInError = $state<{ kind: SignInFailureKind | 'session-failed'; message: string } | null>(null);
+  /** What the server typed into the sign-in form offers (null until it is known), and for which entry. */
+  signInOptions = $state<{ server: string; options: SignInOptions } | null>(null);
+  /** A sign-in is waiting for the system browser. */
+  waitingForBrowser = $state(false);
   /** The running session's calls (null while signed out). */
   calls = $state.raw<CallStore | null>(null);
   /** The running Matrix session (not reactive: components read the fields above). */
@@ -110,6 +123,49 @@ export class AccountStore {
     } finally {
       this.signInBusy = false;
     }
+  }
+
+  /** Finds out what the server named by a Matrix ID or server name offers; quietly, until asked to sign in. */
+  async lookUp(server: string, homeserverUrl?: string): Promise<void> {
+    const entry = server.trim();
+    if (entry === '' || this.signInOptions?.server === entry) return;
+    this.signInOptions = null;
+    if (this.signInError?.kind === 'no-usable-login') this.signInError = null;
+    try {
+      const reply = await this.#deps.bridge.request('account.signInOptions', {
+        server: entry,
+        ...(homeserverUrl ? { homeserverUrl } : {}),
+      });
+      if (reply.outcome === 'options') this.signInOptions = { server: entry, options: reply };
+      else if (reply.kind === 'no-usable-login') this.signInError = { kind: reply.kind, message: reply.message };
+    } catch {
+      // Only a hint for the form: signing in says what is wrong.
+    }
+  }
+
+  /** Single sign-on in the system browser (providerId null: the server's only way). */
+  async signInWithBrowser(form: RequestPayload<'account.signInWithBrowser'>): Promise<boolean> {
+    this.signInBusy = true;
+    this.waitingForBrowser = true;
+    this.signInError = null;
+    try {
+      const reply = await this.#deps.bridge.request('account.signInWithBrowser', form);
+      if (reply.outcome === 'failed') {
+        if (reply.kind !== 'cancelled') this.signInError = { kind: reply.kind, message: reply.message };
+        return false;
+      }
+      return true;
+    } catch (error) {
+      this.signInError = { kind: 'server-error', message: error instanceof Error ? error.message : String(error) };
+      return false;
+    } finally {
+      this.signInBusy = false;
+      this.waitingForBrowser = false;
+    }
+  }
+
+  async cancelSignIn(): Promise<void> {
+    await this.#deps.bridge.request('account.cancelSignIn', {}).catch(() => undefined);
   }
 
   async signOut(): Promise<void> {

@@ -74,3 +74,107 @@ describe('SignIn', () => {
     expect(screen.getByRole('alert').textContent).toContain('Try again in 3 seconds');
   });
 });
+
+describe('SignIn through the browser', () => {
+  type Options = RequestReply<'account.signInOptions'>;
+  function setupSso(options: Options) {
+    let finish: (reply: RequestReply<'account.signInWithBrowser'>) => void = () => undefined;
+    const fake = fakeBridge({
+      'account.state': () => ({ status: 'signed-out', reason: 'never-signed-in', wipeStores: false }),
+      'account.signInOptions': async () => options,
+      'account.signInWithBrowser': () =>
+        new Promise<RequestReply<'account.signInWithBrowser'>>((resolve) => (finish = resolve)),
+      'account.cancelSignIn': async () => {
+        finish({ outcome: 'failed', kind: 'cancelled', message: 'Sign-in cancelled.' });
+        return { cancelled: true };
+      },
+    });
+    const account = new AccountStore({
+      bridge: fake.bridge,
+      startSession: () => Promise.reject(new Error('not in this test')),
+      wipeStores: async () => undefined,
+    });
+    render(SignIn, { props: { account } });
+    return { ...fake, account, finish: (reply: RequestReply<'account.signInWithBrowser'>) => finish(reply) };
+  }
+  const settle = async () => {
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    flushSync();
+  };
+  const enter = async (value: string) => {
+    const field = screen.getByLabelText('Matrix ID');
+    await fireEvent.input(field, { target: { value } });
+    await fireEvent.blur(field);
+    await settle();
+  };
+
+  it('offers one button per identity provider beside the password, once the Matrix ID is entered', async () => {
+    setupSso({
+      outcome: 'options',
+      homeserverUrl: 'https://matrix.example.org',
+      password: true,
+      sso: true,
+      providers: [
+        { id: 'oidc-github', name: 'GitHub', brand: 'github' },
+        { id: 'oidc-corp', name: 'Corp', brand: null },
+      ],
+    });
+    expect(screen.queryByRole('button', { name: /Continue with/ })).toBeNull();
+    await enter('@alice:example.org');
+    expect(screen.getByRole('button', { name: 'Continue with GitHub' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Continue with Corp' })).toBeTruthy();
+    expect(screen.getByLabelText('Password')).toBeTruthy();
+  });
+
+  it('hides the password where the server takes none, and waits for the browser with Cancel', async () => {
+    const { requests } = setupSso({
+      outcome: 'options',
+      homeserverUrl: 'https://matrix.example.org',
+      password: false,
+      sso: true,
+      providers: [],
+    });
+    await enter('example.org');
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Sign in' })).toBeNull();
+    expect(screen.getByTestId('browser-only').textContent).toContain(
+      'matrix.example.org signs you in through your browser',
+    );
+    await fireEvent.click(screen.getByRole('button', { name: 'Continue in your browser' }));
+    await settle();
+    expect(requests).toContainEqual({
+      channel: 'account.signInWithBrowser',
+      payload: { server: 'example.org', providerId: null },
+    });
+    expect(screen.getByTestId('waiting-for-browser').textContent).toContain('Waiting for your browser…');
+    expect((screen.getByLabelText('Matrix ID') as HTMLInputElement).disabled).toBe(true);
+
+    await fireEvent.click(screen.getByRole('button', { name: 'Cancel' }));
+    await settle();
+    expect(screen.queryByTestId('waiting-for-browser')).toBeNull();
+    // Cancelling is not an error.
+    expect(screen.queryByRole('alert')).toBeNull();
+    expect(screen.getByRole('button', { name: 'Continue in your browser' })).toBeTruthy();
+  });
+
+  it('says in words what went wrong in the browser, and offers it again', async () => {
+    const t = setupSso({
+      outcome: 'options',
+      homeserverUrl: 'https://matrix.example.org',
+      password: false,
+      sso: true,
+      providers: [{ id: 'corp', name: 'Corp', brand: null }],
+    });
+    await enter('@a:example.org');
+    await fireEvent.click(screen.getByRole('button', { name: 'Continue with Corp' }));
+    await settle();
+    t.finish({
+      outcome: 'failed',
+      kind: 'timed-out',
+      message: 'The browser did not come back within 5 minutes. You can try again.',
+    });
+    await settle();
+    expect(screen.getByRole('alert').textContent).toContain('did not come back');
+    expect(screen.getByRole('button', { name: 'Continue with Corp' })).toBeTruthy();
+  });
+});

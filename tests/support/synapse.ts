@@ -52,7 +52,8 @@ export async function ensureSynapseVenv(log: (line: string) => void = () => {}):
     );
   }
   const pyVersion = probe.stdout.trim();
-  const venv = path.join(cacheRoot(), `synapse-${SYNAPSE_VERSION}-py${pyVersion}`);
+  // With the `oidc` extra (authlib): the tests sign people in through an OpenID Connect provider.
+  const venv = path.join(cacheRoot(), `synapse-${SYNAPSE_VERSION}-oidc-py${pyVersion}`);
   const venvPython = path.join(venv, 'bin', 'python');
   if (existsSync(path.join(venv, '.complete'))) return venvPython;
 
@@ -79,8 +80,8 @@ export async function ensureSynapseVenv(log: (line: string) => void = () => {}):
     run(python, ['-m', 'venv', venv], 'creating the Synapse virtualenv');
     run(
       path.join(venv, 'bin', 'pip'),
-      ['install', '--quiet', '--disable-pip-version-check', `matrix-synapse==${SYNAPSE_VERSION}`],
-      `pip install matrix-synapse==${SYNAPSE_VERSION}`,
+      ['install', '--quiet', '--disable-pip-version-check', `matrix-synapse[oidc]==${SYNAPSE_VERSION}`],
+      `pip install matrix-synapse[oidc]==${SYNAPSE_VERSION}`,
     );
     await writeFile(path.join(venv, '.complete'), `${SYNAPSE_VERSION}\n`);
   } finally {
@@ -231,12 +232,14 @@ export interface StartSynapseOptions {
   /** Turn on what MatrixRTC calls need, advertising this LiveKit token service (see matrixRtcConfig). */
   matrixRtc?: { transportUrl: string };
   log?: (line: string) => void;
+  /** Its port, when something must know it before it starts (an OIDC provider's redirect URI). */
+  port?: number;
 }
 
 export async function startSynapse(options: StartSynapseOptions = {}): Promise<SynapseInstance> {
   const python = await ensureSynapseVenv(options.log);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-synapse-'));
-  const port = await freePort();
+  const port = options.port ?? (await freePort());
   const federationPort = options.matrixRtc === undefined ? null : await freePort();
   const sharedSecret = randomBytes(16).toString('hex');
   const logPath = path.join(dir, 'homeserver.log');

@@ -4,7 +4,15 @@ import type { TestProject } from 'vitest/node';
 import { startCoturn, type Coturn } from './coturn.js';
 import { startJwtService, type JwtService } from './jwtService.js';
 import { startLivekit, type LivekitInfo, type LivekitInstance } from './livekit.js';
-import { disposeSynapseDir, startSynapse, type SynapseInfo } from './synapse.js';
+import {
+  oidcProviderPlan,
+  startOidcProvider,
+  synapseOidcConfig,
+  TEST_IDP_ID,
+  TEST_IDP_NAME,
+  type OidcProviderInstance,
+} from './oidcProvider.js';
+import { disposeSynapseDir, freePort, startSynapse, type SynapseInfo } from './synapse.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -13,11 +21,16 @@ declare module 'vitest' {
     turn: { uris: string[]; lifetimeSeconds: number } | null;
     /** MatrixRTC's services, in the lanes that have them: the LiveKit SFU and its token service. */
     matrixRtc: { livekit: LivekitInfo; jwtServiceUrl: string; federationUrl: string } | null;
+    /** Single sign-on, in the lanes that have it: an OpenID Connect provider Synapse signs people in through. */
+    sso: { idpId: string; idpName: string; issuer: string } | null;
   }
 }
 
 /** The lanes whose Synapse serves MatrixRTC calls (a LiveKit SFU and a token service beside it). */
 const MATRIX_RTC_LANES = new Set(['integration', 'e2e']);
+
+/** The lanes whose Synapse also signs people in through single sign-on (an OpenID Connect provider). */
+const SSO_LANES = new Set(['integration', 'e2e']);
 
 /** Failure marker written by tests/support/markSynapseFailures.ts. */
 export const FAILURE_MARKER = 'TESTS-FAILED';
@@ -39,13 +52,25 @@ export default async function setup(project: TestProject): Promise<() => Promise
       fullAccessHomeservers: ['localhost'],
     });
   }
+  // Single sign-on: the provider first (Synapse reads its metadata at start-up), knowing Synapse's port.
+  let idp: OidcProviderInstance | null = null;
+  let ssoConfig: Record<string, unknown> = {};
+  const synapsePort = await freePort();
+  if (SSO_LANES.has(project.name)) {
+    const plan = await oidcProviderPlan();
+    idp = await startOidcProvider(plan, `http://127.0.0.1:${synapsePort}`);
+    ssoConfig = synapseOidcConfig(plan);
+  }
   const synapse = await startSynapse({
+    port: synapsePort,
     log: (line) => console.log(line),
     ...(jwt === null ? {} : { matrixRtc: { transportUrl: jwt.url } }),
-    config:
-      coturn === null
+    config: {
+      ...ssoConfig,
+      ...(coturn === null
         ? {}
-        : { turn_uris: coturn.uris, turn_shared_secret: coturn.secret, turn_user_lifetime: `${turnLifetimeSeconds}s` },
+        : { turn_uris: coturn.uris, turn_shared_secret: coturn.secret, turn_user_lifetime: `${turnLifetimeSeconds}s` }),
+    },
   });
   const info: SynapseInfo = {
     baseUrl: synapse.baseUrl,
@@ -72,9 +97,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
           federationUrl,
         },
   );
+  project.provide('sso', idp === null ? null : { idpId: TEST_IDP_ID, idpName: TEST_IDP_NAME, issuer: idp.issuer });
   project.provide('turn', coturn === null ? null : { uris: coturn.uris, lifetimeSeconds: turnLifetimeSeconds });
   return async () => {
     await synapse.stop();
+    await idp?.stop();
     await coturn?.stop();
     await jwt?.stop();
     await livekit?.stop();

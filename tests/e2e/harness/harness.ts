@@ -61,6 +61,11 @@ export interface Harness {
   /** The app window as main sees it: starts hidden in the tray (set it to test other cases). */
   window: RecordingWindow;
   power: RecordingPowerSaveBlocker;
+  /**
+   * The system browser as main sees it (Electron's shell.openExternal): every URL main
+   * opened, and a test's hand in it (`onOpen`: what the person does in their browser).
+   */
+  systemBrowser: { readonly opened: readonly string[]; onOpen(handler: ((url: string) => void) | null): void };
   /** The shell settings file (do not disturb, start at login), in a folder of its own. */
   settingsFile: string;
   close(): Promise<void>;
@@ -131,7 +136,14 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const ownUserData = options.userDataDir === undefined;
   const userDataDir = options.userDataDir ?? (await fs.mkdtemp(path.join(os.tmpdir(), 'switchboard-harness-')));
   const settings = createShellSettingsFile({ fs, dir: userDataDir, log });
+  const opened: string[] = [];
+  let onOpen: ((url: string) => void) | null = null;
   const core = createMainCore({
+    // Resolves once "the browser started", as Electron's does; what happens there is the test's.
+    openExternal: async (url) => {
+      opened.push(url);
+      onOpen?.(url);
+    },
     identity,
     isAppFrame: (frame) => isAppUrl(frame.url, appOrigin),
     ...(options.captureSources === undefined ? {} : { listCaptureSources: options.captureSources }),
@@ -175,6 +187,12 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
     tray,
     window: appWindow,
     power,
+    systemBrowser: {
+      opened,
+      onOpen: (handler) => {
+        onOpen = handler;
+      },
+    },
     settingsFile: settings.file,
     async close() {
       core.shell.dispose();

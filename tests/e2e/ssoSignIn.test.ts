@@ -1,0 +1,106 @@
+/**
+ * A person without a password signs in: the window offers the homeserver's identity
+ * provider, main opens the system browser (here a Chromium page playing the person in their
+ * browser) and listens on loopback, the provider (node-oidc-provider) and Synapse do their
+ * part, and the window comes forward signed in. The tokens stay in main.
+ */
+import { randomUUID } from 'node:crypto';
+import keytar from 'keytar';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterEach, beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { signInAtProvider, type BrowserSignIn } from '../support/ssoBrowser.js';
+import { startHarness, type Harness } from './harness/harness.js';
+import { dumpRendererState, waitUntilReady } from './support/pages.js';
+import { keepWindowLog } from './support/windowLogs.js';
+
+const synapse = inject('synapse');
+const sso = inject('sso');
+
+async function shoot(page: Page, name: string): Promise<void> {
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    await page.screenshot({ path: `test-results/screens/${name}-${colorScheme}.png`, animations: 'disabled' });
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+}
+
+describe('signing in through the browser (single sign-on)', () => {
+  let browser: Browser;
+  let harness: Harness | undefined;
+  let context: BrowserContext | undefined;
+
+  beforeAll(async () => {
+    if (sso === null) throw new Error('the e2e lane runs an OpenID Connect provider (synapseGlobalSetup)');
+    browser = await launchChromium();
+  }, 60_000);
+  afterEach(async () => {
+    await context?.close();
+    await harness?.close();
+  });
+  afterAll(async () => browser?.close());
+
+  async function window(): Promise<{ harness: Harness; page: Page }> {
+    harness = await startHarness({ rendererDir: inject('rendererDir'), keychainService: `sso-${randomUUID()}` });
+    context = await browser.newContext();
+    const page = await context.newPage();
+    keepWindowLog(page, 'SSO window');
+    await page.goto(harness.url);
+    await page.getByLabel('Matrix ID').fill('localhost');
+    await page.getByText('Homeserver address (optional)').click();
+    await page.getByLabel('Homeserver URL').fill(synapse.baseUrl);
+    await page.getByLabel('Matrix ID').focus();
+    await page.getByLabel('Matrix ID').blur();
+    return { harness, page };
+  }
+
+  it('offers the provider, waits for the browser, and comes forward signed in; no token reaches the window', async () => {
+    const { harness: h, page } = await window();
+    await page.getByRole('button', { name: `Continue with ${sso!.idpName}` }).waitFor({ timeout: 15_000 });
+    await shoot(page, '27-sign-in-sso');
+
+    const login = `sam${randomUUID().slice(0, 6)}`;
+    let atBrowser: BrowserSignIn | null = null;
+    let release: () => void = () => undefined;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    h.systemBrowser.onOpen((url) => {
+      // The person looks at the waiting window before finishing in the browser.
+      void held.then(async () => (atBrowser = await signInAtProvider(browser, url, login)));
+    });
+    h.window.set({ visible: false, focused: false });
+    await page.getByRole('button', { name: `Continue with ${sso!.idpName}` }).click();
+    await page.getByTestId('waiting-for-browser').waitFor({ timeout: 10_000 });
+    await shoot(page, '28-waiting-for-browser');
+    expect(h.systemBrowser.opened).toHaveLength(1);
+    expect(h.systemBrowser.opened[0]).toContain(`/_matrix/client/v3/login/sso/redirect/${sso!.idpId}?redirectUrl=`);
+    release();
+
+    await waitUntilReady(page);
+    expect(atBrowser!.text).toContain('You can close this tab');
+    expect(h.window.state()).toMatchObject({ visible: true, focused: true });
+    const saved = JSON.parse((await keytar.getPassword(h.keychainService, 'session')) ?? '{}') as {
+      userId?: string;
+      accessToken?: string;
+    };
+    expect(saved.userId).toBe(`@${login}:localhost`);
+    const everything = await dumpRendererState(page);
+    expect(everything).not.toContain(saved.accessToken);
+    expect(everything).not.toContain('loginToken');
+    await atBrowser!.page.context().close();
+  });
+
+  it('cancelled while the browser is out: the form comes back and nothing is kept', async () => {
+    const { harness: h, page } = await window();
+    let atProvider: BrowserSignIn | null = null;
+    h.systemBrowser.onOpen((url) => {
+      void signInAtProvider(browser, url, 'nobody', { stopAt: 'provider-login' }).then((s) => (atProvider = s));
+    });
+    await page.getByRole('button', { name: `Continue with ${sso!.idpName}` }).click();
+    await expect.poll(() => atProvider !== null, { timeout: 20_000 }).toBe(true);
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('button', { name: `Continue with ${sso!.idpName}` }).waitFor({ timeout: 10_000 });
+    expect(await page.getByRole('alert').count()).toBe(0);
+    expect(await keytar.getPassword(h.keychainService, 'session')).toBeNull();
+    await atProvider!.page.context().close();
+  });
+});
