@@ -1,10 +1,12 @@
 import {
   ClientEvent,
   createClient,
+  EventStatus,
   EventType,
   Filter,
   IndexedDBStore,
   KnownMembership,
+  MatrixError,
   Preset,
   RoomEvent,
   RoomMemberEvent,
@@ -22,6 +24,7 @@ import {
 import { connectionFromSync, type ConnectionState } from './connectionState.js';
 import { contactsFrom, withDirectRoom, type Contact, type RoomSummaryForContacts } from './contacts.js';
 import { createGatewayFetch } from './gatewayFetch.js';
+import { deliver, deliveryWindowMs, type SendFailure } from './reliableDelivery.js';
 
 const SYNC_DB_PREFIX = 'switchboard-sync';
 const CRYPTO_DB_PREFIX = 'switchboard-crypto';
@@ -66,6 +69,19 @@ function decodeKey(base64: string): Uint8Array {
  * The signed-in Matrix session in the renderer: matrix-js-sdk with its sync cache and
  * crypto store in IndexedDB, every request carried by main's gateway.
  */
+/** What a failed send means for trying again: the homeserver's own refusal is final. */
+export function classifySendError(error: unknown): SendFailure {
+  if (error instanceof MatrixError) {
+    const status = error.httpStatus ?? 0;
+    if (status === 429 || error.errcode === 'M_LIMIT_EXCEEDED') {
+      const retry = error.data.retry_after_ms;
+      return { kind: 'rate-limited', retryAfterMs: typeof retry === 'number' ? retry : 5_000 };
+    }
+    if (status >= 400 && status < 500) return { kind: 'refused', status };
+  }
+  return { kind: 'unreachable' };
+}
+
 export class MatrixSession {
   readonly client: MatrixClient;
   readonly session: SessionSummary;
@@ -281,9 +297,33 @@ export class MatrixSession {
   }
 
   /** Sends a call event; in an encrypted room matrix-js-sdk encrypts it. */
+  /**
+   * Sends a call event; a hang-up, reject or select_answer is retried through an outage with
+   * the same transaction ID until delivered (reliableDelivery.ts), so it arrives exactly once.
+   */
   async sendCallEvent(roomId: string, type: string, content: Record<string, unknown>): Promise<string> {
-    const { event_id: eventId } = await this.client.sendEvent(roomId, type as EventType.CallInvite, content as never);
-    return eventId;
+    const windowMs = deliveryWindowMs(type);
+    const send = async (txnId?: string) =>
+      (await this.client.sendEvent(roomId, type as EventType.CallInvite, content as never, txnId)).event_id;
+    if (windowMs === null) return send();
+    const txnId = this.client.makeTxnId();
+    return deliver({
+      first: () => send(txnId),
+      again: async () => {
+        // The failed local echo, sent again as it is (same transaction ID, same ciphertext).
+        const room = this.client.getRoom(roomId);
+        const local = room?.findEventById(`~${roomId}:${txnId}`);
+        if (room !== null && local !== undefined && local.status === EventStatus.NOT_SENT) {
+          return (await this.client.resendEvent(local, room)).event_id;
+        }
+        return send(txnId);
+      },
+      classify: classifySendError,
+      windowMs,
+      now: () => Date.now(),
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      log: (message, fields) => console.info(`[calls] ${type}: ${message}`, { roomId, txnId, ...fields }),
+    });
   }
 
   stop(): void {

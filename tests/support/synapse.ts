@@ -25,6 +25,8 @@ export interface SynapseInstance extends SynapseInfo {
   /** The `openid` federation listener (MatrixRTC token checks), when started with matrixRtc. */
   federationUrl: string | null;
   stop(): Promise<void>;
+  /** Stops it and starts it again on the same port and data (an upgrade, a crash and restart). */
+  restart(): Promise<void>;
 }
 
 function cacheRoot(): string {
@@ -258,20 +260,37 @@ export async function startSynapse(options: StartSynapseOptions = {}): Promise<S
     `ed25519 a_test ${randomBytes(32).toString('base64').replace(/=+$/, '')}\n`,
   );
 
-  const child = spawn(python, ['-m', 'synapse.app.homeserver', '--config-path', path.join(dir, 'homeserver.yaml')], {
-    cwd: dir,
-    stdio: ['ignore', 'ignore', 'pipe'],
-    env: { ...process.env, SYNAPSE_ASYNC_IO_REACTOR: '0' },
-  });
-  const stderr: string[] = [];
-  child.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
   const baseUrl = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntilServing(baseUrl, child, logPath, 60_000);
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    throw new Error(`${message}\nstderr:\n${stderr.join('').slice(-3000)}`, { cause: error });
-  }
+  const launch = async () => {
+    const started = spawn(
+      python,
+      ['-m', 'synapse.app.homeserver', '--config-path', path.join(dir, 'homeserver.yaml')],
+      {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'pipe'],
+        env: { ...process.env, SYNAPSE_ASYNC_IO_REACTOR: '0' },
+      },
+    );
+    const stderr: string[] = [];
+    started.stderr?.on('data', (chunk: Buffer) => stderr.push(chunk.toString()));
+    try {
+      await waitUntilServing(baseUrl, started, logPath, 60_000);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      throw new Error(`${message}\nstderr:\n${stderr.join('').slice(-3000)}`, { cause: error });
+    }
+    return started;
+  };
+  let child = await launch();
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGTERM');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+      await exited;
+      clearTimeout(timer);
+    }
+  };
 
   return {
     baseUrl,
@@ -280,14 +299,10 @@ export async function startSynapse(options: StartSynapseOptions = {}): Promise<S
     sharedSecret,
     dir,
     logPath,
-    async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-        child.kill('SIGTERM');
-        const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
-        await exited;
-        clearTimeout(timer);
-      }
+    stop,
+    async restart() {
+      await stop();
+      child = await launch();
     },
   };
 }

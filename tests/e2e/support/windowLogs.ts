@@ -23,6 +23,11 @@ export function keepWindowLog(page: Page, name: string): void {
   });
 }
 
+/** What a window said so far (its newest lines), for tests that check what it logged. */
+export function windowLog(name: string): readonly string[] {
+  return windows.get(name) ?? [];
+}
+
 /** The newest lines of every open window, for a failure report: its own log, then the SDKs' debug lines. */
 export function recentWindowLogs(): string {
   return [...windows]
