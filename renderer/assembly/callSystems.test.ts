@@ -59,6 +59,18 @@ describe('two call systems behind one contract', () => {
     expect(rtc.actions).toEqual(['answer $r1']);
   });
 
+  it('places no call while the homeserver is unreachable: told at once, nothing sent on either system', () => {
+    const legacy = fakeEngine('legacy', []);
+    const rtc = fakeEngine('rtc', []);
+    let refusal: string | null = 'Your homeserver cannot be reached right now';
+    const systems = new CallSystems({ legacy: legacy.engine, rtc: rtc.engine, placingRefused: () => refusal });
+    expect(() => systems.place('!room', { video: false })).toThrow(/cannot be reached/);
+    expect([...legacy.actions, ...rtc.actions]).toEqual([]);
+    refusal = null;
+    expect(systems.place('!room', { video: false })).toBe('new');
+    expect(legacy.actions).toEqual(['place !room']);
+  });
+
   it('passes both systems’ ringing notices on', () => {
     const legacy = fakeEngine('legacy', []);
     const rtc = fakeEngine('rtc', []);

@@ -14,13 +14,17 @@ export class CallSystems implements CallEngineContract {
   readonly #rtc: CallEngineContract;
 
   readonly #choose: (roomId: string, forThisCall: CallSystem | null) => SystemChoice;
+  readonly #refusal: () => string | null;
 
   constructor(systems: {
     legacy: CallEngineContract;
     rtc: CallEngineContract;
     /** Which system places a call in this room (the choice rule over the setting and the contact). */
     choose?: (roomId: string, forThisCall: CallSystem | null) => SystemChoice;
+    /** Why no call can be placed now (the homeserver unreachable), or null. */
+    placingRefused?: () => string | null;
   }) {
+    this.#refusal = systems.placingRefused ?? (() => null);
     this.#legacy = systems.legacy;
     this.#rtc = systems.rtc;
     this.#choose = systems.choose ?? ((_roomId, forThisCall) => ({ system: forThisCall ?? 'legacy', why: 'setting' }));
@@ -53,6 +57,9 @@ export class CallSystems implements CallEngineContract {
       void this.answer(ringing.callId, { video: options.video });
       return ringing.callId;
     }
+    // Told at once, and nothing goes out later by surprise.
+    const refused = this.#refusal();
+    if (refused !== null) throw new Error(refused);
     const choice = this.#choose(roomId, options.system ?? null);
     if (choice.system === null) throw new Error(choice.why);
     return (choice.system === 'rtc' ? this.#rtc : this.#legacy).place(roomId, { video: options.video });

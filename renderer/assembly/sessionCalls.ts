@@ -20,6 +20,7 @@ import { isRtcEventType, RtcEngine } from '../call/rtc/rtcEngine.js';
 import { CallSystems } from './callSystems.js';
 import { chooseCallSystem, latestActivity, type CallSystemSetting } from '../call/systemChoice.js';
 import { callActivitiesOf } from '../matrix/callActivity.js';
+import { placingRefusedBy } from '../matrix/connectionState.js';
 
 export interface SessionCalls {
   /** The legacy engine (m.call.*). */
@@ -75,6 +76,7 @@ export function startCalls(options: {
   const systems = new CallSystems({
     legacy: engine,
     rtc: rtcEngine,
+    placingRefused: () => placingRefusedBy(session.connection()),
     choose: (roomId, forThisCall) => {
       const peer = matrixRtcPort.room(roomId)?.peerUserId ?? null;
       const choice = chooseCallSystem({

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectionFromSync } from './connectionState.js';
+import { connectionFromSync, placingRefusedBy } from './connectionState.js';
 
 describe('connectionFromSync', () => {
   const ctx = { online: true, now: 1000 };
@@ -24,5 +24,19 @@ describe('connectionFromSync', () => {
       kind: 'offline',
       since: 5,
     });
+  });
+});
+
+describe('placingRefusedBy', () => {
+  it('refuses a new call while the homeserver is unreachable or the network is down, saying so', () => {
+    expect(placingRefusedBy({ kind: 'reconnecting', since: 0, nextTryWithinMs: 5_000, reason: 'x' })).toMatch(
+      /cannot be reached right now/,
+    );
+    expect(placingRefusedBy({ kind: 'offline', since: 0 })).toMatch(/offline/);
+  });
+
+  it('lets calls be placed while syncing, and while the first sync is still on its way', () => {
+    expect(placingRefusedBy({ kind: 'syncing' })).toBeNull();
+    expect(placingRefusedBy({ kind: 'connecting' })).toBeNull();
   });
 });

@@ -39,3 +39,21 @@ export function connectionFromSync(
       return { kind: 'connecting' };
   }
 }
+
+/**
+ * Why a new call cannot be placed now, or null: with the homeserver unreachable an invite
+ * could not go out, and one sent minutes later, when the link is back, would ring someone
+ * by surprise. The person is told at once instead.
+ */
+export function placingRefusedBy(connection: ConnectionState): string | null {
+  switch (connection.kind) {
+    case 'reconnecting':
+      return 'Your homeserver cannot be reached right now, so the call cannot be placed. Try again once Switchboard is ready for calls.';
+    case 'offline':
+      return 'You are offline, so the call cannot be placed.';
+    case 'signed-out':
+      return 'Sign in to place calls.';
+    default:
+      return null;
+  }
+}

@@ -97,4 +97,44 @@ describe('the homeserver restarts during a call', () => {
     await synapse.restart();
     await waitUntilReady(hana.page);
   }, 120_000);
+
+  it('a call placed while the homeserver is away: the person is told at once, and nothing rings later', async () => {
+    await waitUntilReady(hana.page);
+    await synapse.stop();
+    await expect
+      .poll(() => hana.page.evaluate('window.__switchboard.account.connection.kind'), POLL)
+      .toBe('reconnecting');
+    const placed = await hana.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, false)`,
+    );
+    expect(placed ?? null).toBeNull();
+    await hana.page.getByText(/cannot be reached right now, so the call cannot be placed/).waitFor({ timeout: 5_000 });
+    await synapse.restart();
+    await waitUntilReady(hana.page);
+    await waitUntilReady(otto.page);
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    const ringing = (await otto.page.evaluate(
+      'window.__switchboard.account.session.engine.calls().filter((c) => c.state === "ringing").length',
+    )) as number;
+    expect(ringing).toBe(0);
+  }, 120_000);
+
+  it('the caller’s app is killed while it rings: ringing stops when the invite’s lifetime ends, a missed call is left', async () => {
+    const kai = await signedInPerson(browser, synapse, inject('rendererDir'), 'Kai');
+    const kaiRoom = await directRoom(synapse, kai, otto);
+    await kai.page.evaluate('window.__switchboard.account.session.engine.setInviteLifetime(8000)');
+    const callId = (await kai.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(kaiRoom)}, false)`,
+    )) as string;
+    await expect.poll(() => currentCall(otto.page), POLL).toMatchObject({ callId, state: 'ringing' });
+    const rangAt = Date.now();
+    // Gone without a word: no hang-up is sent.
+    await kai.context.close();
+    await kai.harness.close();
+    await expect.poll(async () => (await currentCall(otto.page))?.endReason ?? null, POLL).toBe('missed');
+    expect(Date.now() - rangAt).toBeLessThan(8_000 + 10_000);
+    await expect
+      .poll(() => otto.harness.notifications.onScreen().map((n) => n.options.title), POLL)
+      .toContain('Missed call from Kai');
+  }, 120_000);
 });
