@@ -167,6 +167,17 @@ export const captureSourceSchema = z
   .strict();
 export type CaptureSource = z.infer<typeof captureSourceSchema>;
 
+/** How a sign-in ended: signed in, or why not (with a wait when rate limited). */
+const signInReplySchema = z.discriminatedUnion('outcome', [
+  z.object({ outcome: z.literal('signed-in'), session: sessionSummarySchema }),
+  z.object({
+    outcome: z.literal('failed'),
+    kind: z.enum(signInFailureKinds),
+    message: z.string(),
+    retryAfterMs: z.number().int().nonnegative().optional(),
+  }),
+]);
+
 /** Requests: renderer → main, each answered with a reply. */
 export const requestContract = {
   'account.state': { payload: noPayload, reply: accountStateSchema },
@@ -178,15 +189,7 @@ export const requestContract = {
         homeserverUrl: z.string().max(2048).optional(),
       })
       .strict(),
-    reply: z.discriminatedUnion('outcome', [
-      z.object({ outcome: z.literal('signed-in'), session: sessionSummarySchema }),
-      z.object({
-        outcome: z.literal('failed'),
-        kind: z.enum(signInFailureKinds),
-        message: z.string(),
-        retryAfterMs: z.number().int().nonnegative().optional(),
-      }),
-    ]),
+    reply: signInReplySchema,
   },
   /** What the homeserver named by a Matrix ID or a server name offers for signing in. */
   'account.signInOptions': {
@@ -219,15 +222,7 @@ export const requestContract = {
           .nullable(),
       })
       .strict(),
-    reply: z.discriminatedUnion('outcome', [
-      z.object({ outcome: z.literal('signed-in'), session: sessionSummarySchema }),
-      z.object({
-        outcome: z.literal('failed'),
-        kind: z.enum(signInFailureKinds),
-        message: z.string(),
-        retryAfterMs: z.number().int().nonnegative().optional(),
-      }),
-    ]),
+    reply: signInReplySchema,
   },
   /** Stops a sign-in waiting for the browser. */
   'account.cancelSignIn': { payload: noPayload, reply: z.object({ cancelled: z.boolean() }) },

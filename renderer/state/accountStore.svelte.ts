@@ -107,22 +107,8 @@ export class AccountStore {
     this.calls = null;
   }
 
-  async signIn(form: RequestPayload<'account.signIn'>): Promise<boolean> {
-    this.signInBusy = true;
-    this.signInError = null;
-    try {
-      const reply = await this.#deps.bridge.request('account.signIn', form);
-      if (reply.outcome === 'failed') {
-        this.signInError = { kind: reply.kind, message: reply.message };
-        return false;
-      }
-      return true;
-    } catch (error) {
-      this.signInError = { kind: 'server-error', message: error instanceof Error ? error.message : String(error) };
-      return false;
-    } finally {
-      this.signInBusy = false;
-    }
+  signIn(form: RequestPayload<'account.signIn'>): Promise<boolean> {
+    return this.#signInThrough(() => this.#deps.bridge.request('account.signIn', form), false);
   }
 
   /** Finds out what the server named by a Matrix ID or server name offers; quietly, until asked to sign in. */
@@ -144,12 +130,17 @@ export class AccountStore {
   }
 
   /** Single sign-on in the system browser (providerId null: the server's only way). */
-  async signInWithBrowser(form: RequestPayload<'account.signInWithBrowser'>): Promise<boolean> {
+  signInWithBrowser(form: RequestPayload<'account.signInWithBrowser'>): Promise<boolean> {
+    return this.#signInThrough(() => this.#deps.bridge.request('account.signInWithBrowser', form), true);
+  }
+
+  /** A sign-in, its progress and its failure in words; cancelling in the browser is no failure. */
+  async #signInThrough(request: () => Promise<RequestReply<'account.signIn'>>, inBrowser: boolean): Promise<boolean> {
     this.signInBusy = true;
-    this.waitingForBrowser = true;
+    this.waitingForBrowser = inBrowser;
     this.signInError = null;
     try {
-      const reply = await this.#deps.bridge.request('account.signInWithBrowser', form);
+      const reply = await request();
       if (reply.outcome === 'failed') {
         if (reply.kind !== 'cancelled') this.signInError = { kind: reply.kind, message: reply.message };
         return false;

@@ -14,19 +14,11 @@ import { launchChromium } from '../support/browser.js';
 import { registerUser, type RegisteredUser } from '../support/synapse.js';
 import { currentCall, signedInPerson, type Person } from './support/people.js';
 import { directChatJoinedBy, echoRtcLogs, freshDevice, switchboardInbound } from './support/rtcCalls.js';
+import { shoot } from './support/screens.js';
 
 const synapse = inject('synapse');
 const matrixRtc = inject('matrixRtc');
 const POLL = { timeout: 30_000, interval: 100 };
-
-/** The window in light and dark, next to the other screens (test-results/screens). */
-async function shoot(person: Person, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await person.page.emulateMedia({ colorScheme });
-    await person.page.screenshot({ path: `test-results/screens/${name}-${colorScheme}.png`, animations: 'disabled' });
-  }
-  await person.page.emulateMedia({ colorScheme: 'light' });
-}
 
 describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
   let browser: Browser;
@@ -89,7 +81,7 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
       .getByRole('button', { name: /^Answer/ })
       .first()
       .waitFor({ timeout: 10_000 });
-    await shoot(me, '22-rtc-incoming');
+    await shoot(me.page, '22-rtc-incoming');
     expect(await me.page.getByRole('button', { name: /Hold/ }).count()).toBe(0);
 
     await me.page
@@ -104,7 +96,7 @@ describe('MatrixRTC: an Element Call caller rings Switchboard', () => {
     expect(state.keysFrom.some((identity) => identity.startsWith(`${me.user.userId}:`))).toBe(true);
     expect(state.members.sort()).toEqual([caller.userId, me.user.userId].sort());
     // Hold and the keypad are absent from a MatrixRTC call's screen.
-    await shoot(me, '23-rtc-in-call-voice');
+    await shoot(me.page, '23-rtc-in-call-voice');
     expect(await me.page.getByRole('button', { name: /Hold/ }).count()).toBe(0);
     expect(await me.page.getByRole('button', { name: /Keypad/ }).count()).toBe(0);
 

@@ -19,21 +19,13 @@ import { matrixRequest } from '../support/matrixClientApi.js';
 import { registerUser, type RegisteredUser } from '../support/synapse.js';
 import { currentCall, savedToken, signedInPerson, type Person } from './support/people.js';
 import { directChatJoinedBy, echoRtcLogs, freshDevice, rtcCalls, switchboardInbound } from './support/rtcCalls.js';
+import { shoot } from './support/screens.js';
 
 const synapse = inject('synapse');
 const matrixRtc = inject('matrixRtc');
 const POLL = { timeout: 30_000, interval: 100 };
 /** How long Switchboard keeps trying to get back to a lost SFU here (30 s in the app). */
 const RECONNECT_WINDOW_MS = 6_000;
-
-/** The window in light and dark, next to the other screens (test-results/screens). */
-async function shoot(person: Person, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await person.page.emulateMedia({ colorScheme });
-    await person.page.screenshot({ path: `test-results/screens/${name}-${colorScheme}.png`, animations: 'disabled' });
-  }
-  await person.page.emulateMedia({ colorScheme: 'light' });
-}
 
 describe('MatrixRTC: in a call', () => {
   let browser: Browser;
@@ -140,7 +132,7 @@ describe('MatrixRTC: in a call', () => {
     await expect.poll(quality, POLL).toBe('poor');
     await expect.poll(status, POLL).toBe('Reconnecting…');
     const noticedAfterMs = Date.now() - pausedAt;
-    await shoot(me, '26-rtc-reconnecting');
+    await shoot(me.page, '26-rtc-reconnecting');
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     sfu.resume();
 

@@ -13,17 +13,10 @@ import { signInAtProvider, type BrowserSignIn } from '../support/ssoBrowser.js';
 import { startHarness, type Harness } from './harness/harness.js';
 import { dumpRendererState, waitUntilReady } from './support/pages.js';
 import { keepWindowLog } from './support/windowLogs.js';
+import { shoot } from './support/screens.js';
 
 const synapse = inject('synapse');
 const sso = inject('sso');
-
-async function shoot(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: `test-results/screens/${name}-${colorScheme}.png`, animations: 'disabled' });
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
-}
 
 describe('signing in through the browser (single sign-on)', () => {
   let browser: Browser;

@@ -4,8 +4,7 @@
  * screen is photographed in light and dark into test-results/screens/, and axe-core
  * scans each one: no serious or critical violations.
  */
-import { mkdir, readFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -14,6 +13,7 @@ import { registerUser } from '../support/synapse.js';
 import { startHarness } from './harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from './support/pages.js';
 import { currentCall, directRoom, signedInPerson, startWithCallSystem, type Person } from './support/people.js';
+import { shoot as shootScreen } from './support/screens.js';
 
 const synapse = inject('synapse');
 const screens = path.resolve(import.meta.dirname, '../../test-results/screens');
@@ -22,35 +22,11 @@ const POLL = { timeout: 25_000, interval: 100 };
 /** The real window's size (main/index.ts). */
 const WINDOW = { width: 420, height: 680 };
 
-const axeSource = await readFile(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-interface Violation {
-  id: string;
-  impact: string | null;
-  help: string;
-  nodes: string[];
-}
-
-/** axe-core on the page as it is now; returns the serious and critical violations. */
-async function scan(page: Page): Promise<Violation[]> {
-  // Runtime.evaluate is not subject to the page's CSP (which forbids inline scripts).
-  if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(`${axeSource}\n;undefined`);
-  const violations = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) =>
-    r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 4).map((n) => n.target.join(' ')) })))`)) as Violation[];
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-}
-
 const scanned: string[] = [];
 
 /** A screenshot of the window in light and in dark, each scanned by axe. */
 async function shoot(page: Page, name: string): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.screenshot({ path: path.join(screens, `${name}-${colorScheme}.png`), animations: 'disabled' });
-    expect(await scan(page), `axe: ${name} (${colorScheme})`).toEqual([]);
-    scanned.push(`${name}-${colorScheme}`);
-  }
-  await page.emulateMedia({ colorScheme: 'light' });
+  scanned.push(...(await shootScreen(page, name)));
 }
 
 const button = (page: Page, name: string | RegExp) =>
