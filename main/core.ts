@@ -90,7 +90,8 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       : {
           browser: {
             openExternal: deps.openExternal,
-            startLoopback: () => startLoopbackSignIn({ log: (message, fields) => deps.log.warn(message, fields) }),
+            startLoopback: (purpose) =>
+              startLoopbackSignIn(purpose, { log: (message, fields) => deps.log.warn(message, fields) }),
             browserBack: () => shell.showWindow(),
             ...(deps.signInWaitMs === undefined ? {} : { waitMs: deps.signInWaitMs }),
           },
@@ -134,6 +135,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       'account.signInWithBrowser': (payload) => account.signInWithBrowser(payload),
       'account.cancelSignIn': () => account.cancelSignIn(),
       'account.signOut': () => account.signOut(),
+      'account.manageAccount': () => account.manageAccount(),
       'account.storeKey': async () => ({ key: await account.storeKey() }),
       'matrix.fetch': (payload) => gateway.fetch(payload),
       'matrix.abort': ({ requestId }) => ({ aborted: gateway.abort(requestId) }),

@@ -54,6 +54,8 @@ export const signInFailureKinds = [
   'no-usable-login',
   /** A sign-in already waits for the browser. */
   'in-progress',
+  /** The authorization server said no in the browser (the person refused, or it failed). */
+  'refused',
 ] as const;
 export type SignInFailureKind = (typeof signInFailureKinds)[number];
 
@@ -61,6 +63,8 @@ const sessionSummarySchema = z.object({
   userId: z.string(),
   deviceId: z.string(),
   homeserverUrl: z.string(),
+  /** The account page the authorization server names (OAuth 2.0 sign-ins); main opens it. */
+  accountPage: z.string().max(2048).optional(),
 });
 export type SessionSummary = z.infer<typeof sessionSummarySchema>;
 
@@ -200,6 +204,8 @@ export const requestContract = {
         homeserverUrl: z.string(),
         password: z.boolean(),
         sso: z.boolean(),
+        /** The homeserver signs people in through its OAuth 2.0 authorization server (in the browser). */
+        oauth: z.boolean(),
         providers: z
           .array(z.object({ id: z.string().max(255), name: z.string().max(100), brand: z.string().max(20).nullable() }))
           .max(20),
@@ -208,8 +214,9 @@ export const requestContract = {
     ]),
   },
   /**
-   * Single sign-on in the system browser (main opens it, listens on loopback, exchanges the
-   * login token): resolves once the browser is back, cancelled or timed out.
+   * Sign-in in the system browser, OAuth 2.0 where the homeserver has it, else single
+   * sign-on (main opens it, listens on loopback, exchanges the code or login token):
+   * resolves once the browser is back, cancelled or timed out.
    */
   'account.signInWithBrowser': {
     payload: z
@@ -227,6 +234,8 @@ export const requestContract = {
   /** Stops a sign-in waiting for the browser. */
   'account.cancelSignIn': { payload: noPayload, reply: z.object({ cancelled: z.boolean() }) },
   'account.signOut': { payload: noPayload, reply: z.object({ serverLogout: z.boolean() }) },
+  /** Opens the account page of the session's authorization server in the system browser (main knows which). */
+  'account.manageAccount': { payload: noPayload, reply: z.object({ opened: z.boolean() }) },
   /** The key that protects the renderer's crypto store; created at sign-in, kept in the keychain. */
   'account.storeKey': { payload: noPayload, reply: z.object({ key: z.string() }) },
   /** The homeserver gateway: main performs the request and adds the access token. */

@@ -23,6 +23,7 @@ export const MAX_REQUEST_BYTES: Readonly<Record<RequestChannel, number>> = {
   'account.signInWithBrowser': 4 * KIB,
   'account.cancelSignIn': 1 * KIB,
   'account.signOut': 1 * KIB,
+  'account.manageAccount': 1 * KIB,
   'account.storeKey': 16 * KIB,
   'ring.start': 8 * KIB,
   'ring.stop': 1 * KIB,

@@ -2,9 +2,10 @@ import type { AccountState, RequestPayload, RequestReply, SessionSummary } from 
 import type { Logger } from '../log.js';
 import { KeychainUnavailableError, type CredentialStore, type Credentials } from './credentialStore.js';
 import { DiscoveryError, parseMatrixId, resolveHomeserver, type FetchLike } from './homeserverDiscovery.js';
-import type { LoopbackSignIn } from './loopbackListener.js';
+import type { LoopbackPurpose, LoopbackSignIn } from './loopbackListener.js';
+import { fetchAuthMetadata, oauthLogin, refreshOAuthTokens, revokeOAuthSession } from './oauthLogin.js';
 import { LoginError, passwordLogin, type LoginResult } from './passwordLogin.js';
-import { signInOptions, ssoLogin } from './ssoLogin.js';
+import { SSO_WAIT_MS, signInOptions, ssoLogin } from './ssoLogin.js';
 
 export interface AccountServiceDeps {
   fetch: FetchLike;
@@ -16,10 +17,10 @@ export interface AccountServiceDeps {
   onChange: (state: AccountState) => void;
   /** A fresh random key for the crypto store, base64. */
   createStoreKey: () => string;
-  /** Single sign-on: the system browser, the loopback listener, and the window brought forward after. */
+  /** Sign-in in the browser (OAuth 2.0, SSO): the system browser, the loopback listener, the window brought forward after. */
   browser?: {
     openExternal: (url: string) => Promise<void>;
-    startLoopback: () => Promise<LoopbackSignIn>;
+    startLoopback: (purpose: LoopbackPurpose) => Promise<LoopbackSignIn>;
     browserBack: () => void;
     waitMs?: number;
   };
@@ -35,7 +36,14 @@ function serverNameOf(input: string): string | null {
 type SignInReply = RequestReply<'account.signIn'>;
 
 function summary(credentials: Credentials): SessionSummary {
-  return { userId: credentials.userId, deviceId: credentials.deviceId, homeserverUrl: credentials.homeserverUrl };
+  const session: SessionSummary = {
+    userId: credentials.userId,
+    deviceId: credentials.deviceId,
+    homeserverUrl: credentials.homeserverUrl,
+  };
+  const accountPage = credentials.oauth?.metadata.account_management_uri;
+  if (accountPage !== undefined) session.accountPage = accountPage;
+  return session;
 }
 
 /** Refresh a refreshable token this long before it is due to expire. */
@@ -146,6 +154,10 @@ export class AccountService {
     }
     try {
       const baseUrl = await resolveHomeserver(this.#deps.fetch, serverName, request.homeserverUrl);
+      // A homeserver with an authorization server signs everyone in there (the spec's next-generation auth).
+      if ((await fetchAuthMetadata(this.#deps.fetch, baseUrl)) !== null) {
+        return { outcome: 'options', homeserverUrl: baseUrl, password: false, sso: false, oauth: true, providers: [] };
+      }
       const options = await signInOptions(this.#deps.fetch, baseUrl);
       if (!options.password && !options.sso) {
         return {
@@ -154,7 +166,7 @@ export class AccountService {
           message: `${baseUrl} offers no way of signing in that Switchboard can use (neither a password nor single sign-on).`,
         };
       }
-      return { outcome: 'options', homeserverUrl: baseUrl, ...options };
+      return { outcome: 'options', homeserverUrl: baseUrl, ...options, oauth: false };
     } catch (error) {
       if (error instanceof DiscoveryError || error instanceof LoginError) {
         return { outcome: 'failed', kind: error.kind, message: error.message };
@@ -163,7 +175,7 @@ export class AccountService {
     }
   }
 
-  /** Single sign-on in the system browser; resolves once the browser is back (or cancelled). */
+  /** OAuth 2.0 or single sign-on in the system browser; resolves once the browser is back (or cancelled). */
   async signInWithBrowser(request: RequestPayload<'account.signInWithBrowser'>): Promise<SignInReply> {
     if (this.#credentials !== null) {
       return {
@@ -185,13 +197,30 @@ export class AccountService {
     const { log } = this.#deps;
     try {
       const baseUrl = await resolveHomeserver(this.#deps.fetch, serverName, request.homeserverUrl);
-      log.info('sign-in in the browser', { baseUrl, provider: request.providerId });
-      const login = await ssoLogin(
-        { fetch: this.#deps.fetch, deviceName: this.#deps.deviceName, ...browser },
-        baseUrl,
-        request.providerId,
-        pending.signal,
-      );
+      const metadata = await fetchAuthMetadata(this.#deps.fetch, baseUrl);
+      log.info('sign-in in the browser', { baseUrl, provider: request.providerId, oauth: metadata !== null });
+      const login =
+        metadata === null
+          ? await ssoLogin(
+              { fetch: this.#deps.fetch, deviceName: this.#deps.deviceName, ...browser },
+              baseUrl,
+              request.providerId,
+              pending.signal,
+            )
+          : await oauthLogin(
+              {
+                fetch: this.#deps.fetch,
+                openExternal: browser.openExternal,
+                startLoopback: browser.startLoopback,
+                browserBack: browser.browserBack,
+                clients: this.#deps.store.oauthClients(),
+                waitMs: browser.waitMs ?? SSO_WAIT_MS,
+                log,
+              },
+              baseUrl,
+              metadata,
+              pending.signal,
+            );
       return await this.#finishSignIn(baseUrl, login);
     } catch (error) {
       if (error instanceof DiscoveryError || error instanceof LoginError) {
@@ -223,6 +252,8 @@ export class AccountService {
     };
     if (login.refreshToken !== undefined) credentials.refreshToken = login.refreshToken;
     if (login.expiresInMs !== undefined) credentials.accessTokenExpiresAt = this.#deps.now() + login.expiresInMs;
+    if (login.oauth !== undefined) credentials.oauth = login.oauth;
+    if (login.oauth !== undefined) await this.#nameDevice(credentials);
     try {
       await this.#deps.store.save(credentials);
       await this.#deps.store.storeKey(this.#deps.createStoreKey);
@@ -239,7 +270,26 @@ export class AccountService {
     return { outcome: 'signed-in', session: summary(credentials) };
   }
 
+  /** OAuth sessions get their device from the authorization server, unnamed: name it as password sign-ins are. */
+  async #nameDevice(credentials: Credentials): Promise<void> {
+    try {
+      await this.#deps.fetch(
+        `${credentials.homeserverUrl}/_matrix/client/v3/devices/${encodeURIComponent(credentials.deviceId)}`,
+        {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${credentials.accessToken}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ display_name: this.#deps.deviceName }),
+          signal: AbortSignal.timeout(10_000),
+        },
+      );
+    } catch (error) {
+      this.#deps.log.warn('could not name the new device', { cause: String(error) });
+    }
+  }
+
   async #serverLogout(credentials: Credentials): Promise<boolean> {
+    // OAuth: the session ends at the authorization server, which removes the device.
+    if (credentials.oauth !== undefined) return revokeOAuthSession(credentials.oauth, credentials, this.#deps.log);
     try {
       const response = await this.#deps.fetch(`${credentials.homeserverUrl}/_matrix/client/v3/logout`, {
         method: 'POST',
@@ -266,6 +316,20 @@ export class AccountService {
     this.#deps.log.info('signed out', { serverLogout });
     this.#setState({ status: 'signed-out', reason: 'user-signed-out', wipeStores: true });
     return { serverLogout };
+  }
+
+  /** Opens the authorization server's account page in the browser; false when there is none. */
+  async manageAccount(): Promise<RequestReply<'account.manageAccount'>> {
+    const page = this.#credentials?.oauth?.metadata.account_management_uri;
+    const open = this.#deps.browser?.openExternal;
+    if (page === undefined || open === undefined) return { opened: false };
+    try {
+      await open(page);
+      return { opened: true };
+    } catch (error) {
+      this.#deps.log.warn('could not open the account page', { cause: String(error) });
+      return { opened: false };
+    }
   }
 
   async storeKey(): Promise<string> {
@@ -297,6 +361,8 @@ export class AccountService {
   async #doRefresh(): Promise<boolean> {
     const credentials = this.#credentials;
     if (credentials?.refreshToken === undefined) return false;
+    if (credentials.oauth !== undefined)
+      return this.#refreshOAuth(credentials, credentials.oauth, credentials.refreshToken);
     let response: Response;
     try {
       response = await this.#deps.fetch(`${credentials.homeserverUrl}/_matrix/client/v3/refresh`, {
@@ -318,7 +384,26 @@ export class AccountService {
     if (typeof body.refresh_token === 'string') next.refreshToken = body.refresh_token;
     if (typeof body.expires_in_ms === 'number') next.accessTokenExpiresAt = this.#deps.now() + body.expires_in_ms;
     else delete next.accessTokenExpiresAt;
-    if (this.#credentials !== credentials) return false; // signed out meanwhile
+    return this.#keepRefreshed(credentials, next);
+  }
+
+  /** The refresh token grant at the authorization server (OAuth sessions). */
+  async #refreshOAuth(
+    credentials: Credentials,
+    oauth: NonNullable<Credentials['oauth']>,
+    refreshToken: string,
+  ): Promise<boolean> {
+    const tokens = await refreshOAuthTokens(oauth, refreshToken, this.#deps.log);
+    if (tokens === null) return false;
+    const next: Credentials = { ...credentials, accessToken: tokens.accessToken };
+    if (tokens.refreshToken !== undefined) next.refreshToken = tokens.refreshToken;
+    if (tokens.expiresInMs !== undefined) next.accessTokenExpiresAt = this.#deps.now() + tokens.expiresInMs;
+    else delete next.accessTokenExpiresAt;
+    return this.#keepRefreshed(credentials, next);
+  }
+
+  async #keepRefreshed(previous: Credentials, next: Credentials): Promise<boolean> {
+    if (this.#credentials !== previous) return false; // signed out meanwhile
     this.#credentials = next;
     try {
       await this.#deps.store.save(next);

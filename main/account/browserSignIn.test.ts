@@ -63,6 +63,7 @@ describe('signing in through the browser', () => {
       homeserverUrl: HS,
       password: false,
       sso: true,
+      oauth: false,
       providers: [{ id: 'corp', name: 'Corp', brand: null }],
     });
   });

@@ -1,4 +1,6 @@
 import * as z from 'zod';
+import type { OAuthClientMemory } from './oauthLogin.js';
+import { usableAuthMetadata, type AuthMetadata } from './oauthMetadata.js';
 
 /** The part of keytar the app uses; keytar itself satisfies it, tests may pass a fake. */
 export interface SecretStore {
@@ -15,6 +17,13 @@ export const credentialsSchema = z.object({
   refreshToken: z.string().min(1).optional(),
   /** Epoch ms after which the access token is expected to be refused (refreshable tokens). */
   accessTokenExpiresAt: z.number().optional(),
+  /** Signed in through the homeserver's OAuth 2.0 authorization server: its client ID and metadata. */
+  oauth: z
+    .object({
+      clientId: z.string().min(1).max(1024),
+      metadata: z.custom<AuthMetadata>((value) => usableAuthMetadata(value) !== null),
+    })
+    .optional(),
 });
 export type Credentials = z.infer<typeof credentialsSchema>;
 
@@ -35,6 +44,9 @@ export class KeychainUnavailableError extends Error {
 
 const SESSION_ACCOUNT = 'session';
 const STORE_KEY_ACCOUNT = 'crypto-store-key';
+/** Switchboard's client IDs at authorization servers: not secret, not personal, kept across sign-outs. */
+const OAUTH_CLIENTS_ACCOUNT = 'oauth-clients';
+const oauthClientsSchema = z.record(z.string().max(2048), z.string().min(1).max(1024));
 
 /**
  * Credentials and the crypto-store key, in the OS keychain and nowhere else. There is no
@@ -90,6 +102,27 @@ export class CredentialStore {
   /** Forgets the session but keeps the crypto-store key (soft logout: same device, same keys). */
   async clearSession(): Promise<void> {
     await this.#call(() => this.#secrets.deletePassword(this.#service, SESSION_ACCOUNT));
+  }
+
+  /** The client IDs Switchboard registered, per authorization server (issuer). */
+  oauthClients(): OAuthClientMemory {
+    const read = async (): Promise<Record<string, string>> => {
+      const raw = await this.#call(() => this.#secrets.getPassword(this.#service, OAUTH_CLIENTS_ACCOUNT));
+      try {
+        const parsed = oauthClientsSchema.safeParse(JSON.parse(raw ?? '{}'));
+        return parsed.success ? parsed.data : {};
+      } catch {
+        return {};
+      }
+    };
+    const write = (clients: Record<string, string>) =>
+      this.#call(() => this.#secrets.setPassword(this.#service, OAUTH_CLIENTS_ACCOUNT, JSON.stringify(clients)));
+    return {
+      get: async (issuer) => (await read())[issuer] ?? null,
+      set: async (issuer, clientId) => write({ ...(await read()), [issuer]: clientId }),
+      forget: async (issuer) =>
+        write(Object.fromEntries(Object.entries(await read()).filter(([known]) => known !== issuer))),
+    };
   }
 
   async clear(): Promise<void> {

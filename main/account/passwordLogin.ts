@@ -1,4 +1,5 @@
 import type { FetchLike } from './homeserverDiscovery.js';
+import type { OAuthSession } from './oauthLogin.js';
 
 export type LoginFailureKind =
   | 'no-password-login'
@@ -9,7 +10,8 @@ export type LoginFailureKind =
   | 'unreachable'
   | 'no-sso-login'
   | 'cancelled'
-  | 'timed-out';
+  | 'timed-out'
+  | 'refused';
 
 export class LoginError extends Error {
   readonly kind: LoginFailureKind;
@@ -26,6 +28,8 @@ export interface LoginResult {
   userId: string;
   deviceId: string;
   accessToken: string;
+  /** Signed in through the homeserver's OAuth 2.0 authorization server: what refresh and sign-out need. */
+  oauth?: OAuthSession;
   refreshToken?: string;
   expiresInMs?: number;
 }

@@ -8,8 +8,8 @@ const get = (url: string, host = expected.host) => judgeSsoCallback({ method: 'G
 describe('the single sign-on callback on the loopback listener', () => {
   it('takes the login token from the one request that carries this sign-in’s state', () => {
     expect(get('/sso-callback?state=S7a8b9c0d1e2f3&loginToken=syl_abc123')).toEqual({
-      kind: 'token',
-      loginToken: 'syl_abc123',
+      kind: 'accepted',
+      secret: 'syl_abc123',
     });
   });
 
@@ -56,11 +56,11 @@ describe('the single sign-on callback on the loopback listener', () => {
         (method, state, token, host) => {
           const url = `/sso-callback?state=${encodeURIComponent(state)}&loginToken=${encodeURIComponent(token)}`;
           const verdict = judgeSsoCallback({ method, url, host }, expected);
-          if (verdict.kind === 'token') {
+          if (verdict.kind === 'accepted') {
             expect(state).toBe(expected.state);
             expect(method).toBe('GET');
             expect(host).toBe(expected.host);
-            expect(verdict.loginToken).toBe(token);
+            expect(verdict.secret).toBe(token);
           }
         },
       ),

@@ -6,7 +6,7 @@
  */
 import type { FetchLike } from './homeserverDiscovery.js';
 import { parseLoginFlows, type SignInOptions } from './loginFlows.js';
-import type { LoopbackSignIn } from './loopbackListener.js';
+import type { LoopbackPurpose, LoopbackSignIn } from './loopbackListener.js';
 import { LoginError, readJson, submitLogin, type LoginResult } from './passwordLogin.js';
 
 /** How long the browser has to come back (a person with a password manager and 2FA needs a while). */
@@ -16,7 +16,7 @@ export interface SsoDeps {
   fetch: FetchLike;
   /** Opens the URL in the system browser (Electron: shell.openExternal). */
   openExternal: (url: string) => Promise<void>;
-  startLoopback: () => Promise<LoopbackSignIn>;
+  startLoopback: (purpose: LoopbackPurpose) => Promise<LoopbackSignIn>;
   /** The browser came back with a token: bring the window forward. */
   browserBack: () => void;
   deviceName: string;
@@ -49,7 +49,7 @@ export async function ssoLogin(
   }
   if (signal.aborted) throw new LoginError('cancelled', 'Sign-in cancelled.');
 
-  const loopback = await deps.startLoopback();
+  const loopback = await deps.startLoopback({ kind: 'sso' });
   const onAbort = () => loopback.cancel('cancelled');
   signal.addEventListener('abort', onAbort, { once: true });
   const timer = setTimeout(() => loopback.cancel('timed-out'), deps.waitMs ?? SSO_WAIT_MS);
@@ -59,7 +59,7 @@ export async function ssoLogin(
     await deps.openExternal(
       `${baseUrl}/_matrix/client/v3/login/sso/redirect${path}?redirectUrl=${encodeURIComponent(loopback.redirectUrl)}`,
     );
-    loginToken = await loopback.loginToken;
+    loginToken = await loopback.secret;
   } catch (error) {
     loopback.cancel('failed');
     const reason = error instanceof Error ? error.message : String(error);

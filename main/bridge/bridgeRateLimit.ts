@@ -24,6 +24,7 @@ export const DEFAULT_BUDGETS: Readonly<Record<RequestChannel, Budget>> = {
   'account.signInWithBrowser': { perSecond: 1, burst: 3 },
   'account.cancelSignIn': { perSecond: 5, burst: 10 },
   'account.signOut': { perSecond: 2, burst: 5 },
+  'account.manageAccount': { perSecond: 1, burst: 3 },
   'account.storeKey': { perSecond: 5, burst: 10 },
   'ring.start': { perSecond: 20, burst: 40 },
   'ring.stop': { perSecond: 20, burst: 40 },

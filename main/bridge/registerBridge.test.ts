@@ -34,6 +34,7 @@ function setup(handlers: Partial<RequestHandlers> = {}) {
       'account.signInWithBrowser': notInThisTest,
       'account.cancelSignIn': notInThisTest,
       'account.signOut': notInThisTest,
+      'account.manageAccount': notInThisTest,
       'account.storeKey': notInThisTest,
       'matrix.fetch': notInThisTest,
       'matrix.abort': notInThisTest,

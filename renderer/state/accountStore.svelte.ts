@@ -159,6 +159,12 @@ export class AccountStore {
     await this.#deps.bridge.request('account.cancelSignIn', {}).catch(() => undefined);
   }
 
+  /** The authorization server's account page, opened by main in the browser (OAuth 2.0 sessions). */
+  async manageAccount(): Promise<boolean> {
+    const reply = await this.#deps.bridge.request('account.manageAccount', {}).catch(() => ({ opened: false }));
+    return reply.opened;
+  }
+
   async signOut(): Promise<void> {
     await this.#deps.bridge.request('account.signOut', {});
   }

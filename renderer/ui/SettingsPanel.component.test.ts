@@ -6,12 +6,15 @@ import { SETTINGS_KEY, SettingsStore, type DesktopPreferences } from '../state/s
 import SettingsPanel from './SettingsPanel.svelte';
 import { fakeDevices, fakeStream, memoryStorage, recordingTones, refusingGetUserMedia } from './testing/uiFakes.js';
 
-async function setup(options: { microphone?: () => Promise<MediaStream>; camera?: () => Promise<MediaStream> } = {}) {
+async function setup(
+  options: { microphone?: () => Promise<MediaStream>; camera?: () => Promise<MediaStream>; accountPage?: string } = {},
+) {
   const storage = memoryStorage();
   const toMain: DesktopPreferences[] = [];
   const settings = new SettingsStore(storage, (prefs) => toMain.push(prefs));
   const tones = recordingTones();
   const signedOut: string[] = [];
+  const managed: string[] = [];
   render(SettingsPanel, {
     props: {
       settings,
@@ -25,11 +28,13 @@ async function setup(options: { microphone?: () => Promise<MediaStream>; camera?
       deviceId: 'MYDEVICE',
       appVersion: 'Switchboard 1.2.3',
       onSignOut: () => signedOut.push('yes'),
+      accountPage: options.accountPage ?? null,
+      onManageAccount: () => managed.push('yes'),
       meter: new MicrophoneMeter(options.microphone ?? refusingGetUserMedia('NotFoundError')),
       camera: new CameraPreview(options.camera ?? refusingGetUserMedia('NotFoundError')),
     },
   });
-  return { settings, storage, toMain, tones, signedOut };
+  return { settings, storage, toMain, tones, signedOut, managed };
 }
 
 const settle = async () => {
@@ -108,6 +113,18 @@ describe('Settings', () => {
       { tone: 'speaker-test', volume: 0.8, deviceId: null, loop: false },
     ]);
     expect(screen.getByText('40 %')).toBeTruthy();
+  });
+
+  it('offers the account page only for accounts managed by an authorization server, and names where it is', async () => {
+    const { managed } = await setup({ accountPage: 'https://account.example.org/manage' });
+    expect(screen.getByText(/managed by account\.example\.org/)).toBeTruthy();
+    await fireEvent.click(screen.getByRole('button', { name: 'Manage account in your browser' }));
+    expect(managed).toEqual(['yes']);
+  });
+
+  it('has no account page button for a password or single sign-on account', async () => {
+    await setup();
+    expect(screen.queryByRole('button', { name: 'Manage account in your browser' })).toBeNull();
   });
 
   it('sends do not disturb and start at login to main', async () => {

@@ -114,6 +114,7 @@ describe('SignIn through the browser', () => {
       homeserverUrl: 'https://matrix.example.org',
       password: true,
       sso: true,
+      oauth: false,
       providers: [
         { id: 'oidc-github', name: 'GitHub', brand: 'github' },
         { id: 'oidc-corp', name: 'Corp', brand: null },
@@ -132,6 +133,7 @@ describe('SignIn through the browser', () => {
       homeserverUrl: 'https://matrix.example.org',
       password: false,
       sso: true,
+      oauth: false,
       providers: [],
     });
     await enter('example.org');
@@ -157,12 +159,34 @@ describe('SignIn through the browser', () => {
     expect(screen.getByRole('button', { name: 'Continue in your browser' })).toBeTruthy();
   });
 
+  it('offers only the browser where the homeserver signs people in with OAuth 2.0', async () => {
+    const { requests } = setupSso({
+      outcome: 'options',
+      homeserverUrl: 'https://matrix.example.org',
+      password: false,
+      sso: false,
+      oauth: true,
+      providers: [],
+    });
+    await enter('@alice:example.org');
+    expect(screen.queryByLabelText('Password')).toBeNull();
+    expect(screen.queryByRole('button', { name: /Continue with/ })).toBeNull();
+    expect(screen.getByTestId('browser-only').textContent).toContain('signs you in through your browser');
+    await fireEvent.click(screen.getByRole('button', { name: 'Continue in your browser' }));
+    await settle();
+    expect(requests).toContainEqual({
+      channel: 'account.signInWithBrowser',
+      payload: { server: '@alice:example.org', providerId: null },
+    });
+  });
+
   it('says in words what went wrong in the browser, and offers it again', async () => {
     const t = setupSso({
       outcome: 'options',
       homeserverUrl: 'https://matrix.example.org',
       password: false,
       sso: true,
+      oauth: false,
       providers: [{ id: 'corp', name: 'Corp', brand: null }],
     });
     await enter('@a:example.org');

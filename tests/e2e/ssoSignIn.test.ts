@@ -10,9 +10,9 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterEach, beforeAll, afterAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
 import { signInAtProvider, type BrowserSignIn } from '../support/ssoBrowser.js';
-import { startHarness, type Harness } from './harness/harness.js';
+import type { Harness } from './harness/harness.js';
+import { signInWindow } from './support/signInWindow.js';
 import { dumpRendererState, waitUntilReady } from './support/pages.js';
-import { keepWindowLog } from './support/windowLogs.js';
 import { shoot } from './support/screens.js';
 
 const synapse = inject('synapse');
@@ -34,17 +34,10 @@ describe('signing in through the browser (single sign-on)', () => {
   afterAll(async () => browser?.close());
 
   async function window(): Promise<{ harness: Harness; page: Page }> {
-    harness = await startHarness({ rendererDir: inject('rendererDir'), keychainService: `sso-${randomUUID()}` });
-    context = await browser.newContext();
-    const page = await context.newPage();
-    keepWindowLog(page, 'SSO window');
-    await page.goto(harness.url);
-    await page.getByLabel('Matrix ID').fill('localhost');
-    await page.getByText('Homeserver address (optional)').click();
-    await page.getByLabel('Homeserver URL').fill(synapse.baseUrl);
-    await page.getByLabel('Matrix ID').focus();
-    await page.getByLabel('Matrix ID').blur();
-    return { harness, page };
+    const opened = await signInWindow(browser, synapse.baseUrl, 'sso');
+    harness = opened.harness;
+    context = opened.context;
+    return { harness: opened.harness, page: opened.page };
   }
 
   it('offers the provider, waits for the browser, and comes forward signed in; no token reaches the window', async () => {

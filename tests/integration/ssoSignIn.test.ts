@@ -60,6 +60,7 @@ describe('single sign-on through Synapse and an OpenID Connect provider', () => 
       homeserverUrl: synapse.baseUrl,
       password: true,
       sso: true,
+      oauth: false,
       providers: [{ id: sso!.idpId, name: sso!.idpName, brand: null }],
     });
   });

@@ -20,6 +20,11 @@ export async function signInAtProvider(
   options: { stopAt?: 'provider-login' } = {},
 ): Promise<BrowserSignIn> {
   const context = await browser.newContext();
+  // The provider's pages ask for a web font; nothing leaves this machine.
+  await context.route(
+    (url) => !['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname),
+    (route) => route.abort(),
+  );
   const page = await context.newPage();
   await page.goto(url);
   await page.locator('input[name="login"]').waitFor({ timeout: 15_000 });

@@ -105,6 +105,13 @@ export class Call {
   #peerVersion: CallVersion = 1;
   #peerSendsMetadata = false;
   #cancelTimers = new Set<() => void>();
+  #markEnded: () => void = () => undefined;
+  /**
+   * Settles when the call ends. A closed RTCPeerConnection never settles the promises of
+   * operations still queued on it (setRemoteDescription, addIceCandidate…): whoever waits
+   * on one races it against this, so nothing waits forever on a call that is over.
+   */
+  readonly ended: Promise<void> = new Promise<void>((resolve) => (this.#markEnded = resolve));
   #prepared: Promise<RTCPeerConnection | null> | null = null;
 
   private constructor(
@@ -190,6 +197,7 @@ export class Call {
     call.state = 'ended';
     call.endReason = 'missed';
     call.endedAt = init.at;
+    call.#markEnded();
     return call;
   }
 
@@ -343,6 +351,7 @@ export class Call {
     this.#connection.close();
     this.#media.stop();
     this.#ctx.log.info('call ended', { callId: this.callId, reason });
+    this.#markEnded();
     this.#ctx.changed(this);
     this.#ctx.ended(this);
   }
@@ -459,11 +468,12 @@ export class Call {
     if (this.direction !== 'outgoing' || this.#over()) return;
     if (this.#peer !== null) return; // an answer was accepted first: the spec says disregard
     if (sender !== this.peerUserId) return;
-    if (event.partyId !== null) {
-      await this.#send(buildSelectAnswer({ ...this.#ids(), selectedPartyId: event.partyId })).catch(() => undefined);
-    }
     this.#ctx.log.info('callee declined', { callId: this.callId, sender });
     this.finish('remote-declined');
+    // Delivered in the background (retried through an outage): the queue of incoming events does not wait on it.
+    if (event.partyId !== null) {
+      void this.#send(buildSelectAnswer({ ...this.#ids(), selectedPartyId: event.partyId })).catch(() => undefined);
+    }
   }
 
   // ——— incoming ———

@@ -214,3 +214,30 @@ describe('a call between two engines (spec: invite, candidates, answer, select_a
     expect(select?.content.selected_party_id).toBe('BOBLAPTOP');
   });
 });
+
+describe('the queue of incoming call events never stops', () => {
+  it('a call declined while its candidates are still being applied leaves the next call ringing', async () => {
+    rig = new EngineRig();
+    const alice = rig.add(ALICE, 'ALICEDEV');
+    const bob = rig.add(BOB, 'BOBDEV');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    // What Chromium does to an operation queued on a connection that is then closed: it never settles.
+    const original = RTCPeerConnection.prototype.addIceCandidate;
+    RTCPeerConnection.prototype.addIceCandidate = () => new Promise<void>(() => undefined);
+    try {
+      const first = alice.engine.place(roomId, { video: false });
+      expect(await ringing(bob)).toBe(first);
+      await until(() => alice.device.sent.some((e) => e.type === 'm.call.candidates'), 'alice sent candidates');
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      await bob.engine.decline(first);
+      expect((await ended(alice, first)).endReason).toBe('remote-declined');
+    } finally {
+      RTCPeerConnection.prototype.addIceCandidate = original;
+    }
+    const second = alice.engine.place(roomId, { video: false });
+    expect(await ringing(bob)).toBe(second);
+    await bob.engine.answer(second, { video: false });
+    await connected(bob, second);
+    await mediaFlows(bob.engine, second, ['audio']);
+  });
+});

@@ -35,6 +35,7 @@ import {
 /** A call event from a sync batch (the shape lives in the contract, for both engines). */
 export type { IncomingCallEvent } from '../contract.js';
 import type { IncomingCallEvent } from '../contract.js';
+import { settleOrMoveOn } from '../eventQueueGuard.js';
 
 export interface CallEngineOptions {
   signalling: CallSignalling;
@@ -333,10 +334,14 @@ export class CallEngine implements CallEngineContract {
     const ringable = new Set(ring.map((entry) => entry.eventId));
 
     for (const { entry, raw } of entries) {
-      try {
-        await this.#handleEvent(entry, raw, ringable);
-      } catch (error) {
-        this.#log.warn('a call event could not be handled', { type: raw.type, error: String(error) });
+      const callId = entry.event.callId;
+      const outcome = await settleOrMoveOn(this.#handleEvent(entry, raw, ringable), {
+        callEnded: this.#find(entry.roomId, callId)?.ended,
+        onError: (error) =>
+          this.#log.warn('a call event could not be handled', { type: raw.type, callId, error: String(error) }),
+      });
+      if (outcome === 'timed-out') {
+        this.#log.warn('a call event took too long to handle; the next ones go on', { type: raw.type, callId });
       }
     }
   }

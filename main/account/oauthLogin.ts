@@ -1,0 +1,268 @@
+/**
+ * OAuth 2.0 sign-in (the Matrix spec's "next-generation auth", MSC3861): the homeserver's
+ * authorization server found through `auth_metadata`, Switchboard registered with it as a
+ * native application (once per server, remembered), the authorization code flow with PKCE
+ * in the system browser back to the loopback listener, and the code exchanged here in main.
+ * The protocol steps are matrix-js-sdk's OAuth2 helpers (plain fetch, no browser storage);
+ * this module supplies what they leave to the app: the device ID, the state, the listener,
+ * the client memory and the checks on what comes back. The window never sees a code, a
+ * verifier or a token.
+ */
+import { randomBytes } from 'node:crypto';
+import { OAuth2, OAuthGrantType } from 'matrix-js-sdk/lib/oauth/index.js';
+import { OAuth2HTTPError } from 'matrix-js-sdk/lib/oauth/error.js';
+import type { FetchLike } from './homeserverDiscovery.js';
+import type { LoopbackPurpose, LoopbackSignIn } from './loopbackListener.js';
+import { usableAuthMetadata, type AuthMetadata } from './oauthMetadata.js';
+import { LoginError, readJson, type LoginResult } from './passwordLogin.js';
+
+/** Where people can read about Switchboard; the registration's client_uri (policy and terms live under it). */
+export const CLIENT_URI = 'https://switchboardphone.org/';
+/** Registered without a port: RFC 8252 §7.3 lets a native app pick the loopback port per sign-in. */
+export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/oauth-callback';
+
+/** What a session signed in with OAuth 2.0 needs later (refresh, revoke, account page). */
+export interface OAuthSession {
+  clientId: string;
+  metadata: AuthMetadata;
+}
+
+/** Client IDs per authorization server (the issuer), kept across sign-outs. */
+export interface OAuthClientMemory {
+  get(issuer: string): Promise<string | null>;
+  set(issuer: string, clientId: string): Promise<void>;
+  forget(issuer: string): Promise<void>;
+}
+
+export interface OAuthDeps {
+  fetch: FetchLike;
+  openExternal: (url: string) => Promise<void>;
+  startLoopback: (purpose: LoopbackPurpose) => Promise<LoopbackSignIn>;
+  browserBack: () => void;
+  clients: OAuthClientMemory;
+  waitMs: number;
+  log: {
+    info(message: string, fields?: Record<string, unknown>): void;
+    warn(message: string, fields?: Record<string, unknown>): void;
+  };
+}
+
+const METADATA_PATHS = [
+  '/_matrix/client/v1/auth_metadata',
+  // Servers from before Matrix 1.15 (MSC2965).
+  '/_matrix/client/unstable/org.matrix.msc2965/auth_metadata',
+];
+
+/** The homeserver's authorization server, or null when it signs people in the classic way. */
+export async function fetchAuthMetadata(fetchFn: FetchLike, baseUrl: string): Promise<AuthMetadata | null> {
+  for (const path of METADATA_PATHS) {
+    let response: Response;
+    try {
+      response = await fetchFn(`${baseUrl}${path}`, { signal: AbortSignal.timeout(10_000) });
+    } catch {
+      throw new LoginError('unreachable', `Could not reach the homeserver at ${baseUrl}.`);
+    }
+    // 404 / M_UNRECOGNIZED: not this path (or no OAuth at all).
+    if (response.status === 404 || response.status === 400 || response.status === 405) continue;
+    if (!response.ok) return null;
+    return usableAuthMetadata(await readJson(response));
+  }
+  return null;
+}
+
+/** The Matrix spec's device ID grammar (unreserved characters), 10 of them as the spec suggests. */
+export function newDeviceId(): string {
+  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  return [...randomBytes(10)].map((byte) => alphabet[byte % alphabet.length]).join('');
+}
+
+const sdkLogger = (log: OAuthDeps['log']) => {
+  const quiet = () => undefined;
+  const logger = {
+    trace: quiet,
+    debug: quiet,
+    info: quiet,
+    warn: (...args: unknown[]) => log.warn('oauth', { detail: args.map(String).join(' ').slice(0, 300) }),
+    error: (...args: unknown[]) => log.warn('oauth', { detail: args.map(String).join(' ').slice(0, 300) }),
+    getChild: () => logger,
+  };
+  return logger;
+};
+
+async function clientIdFor(deps: OAuthDeps, metadata: AuthMetadata): Promise<string> {
+  const remembered = await deps.clients.get(metadata.issuer);
+  if (remembered !== null) return remembered;
+  let clientId: string;
+  try {
+    clientId = await OAuth2.registerClient(
+      metadata,
+      {
+        application_type: 'native',
+        client_name: 'Switchboard',
+        client_uri: CLIENT_URI,
+        policy_uri: `${CLIENT_URI}privacy`,
+        tos_uri: `${CLIENT_URI}terms`,
+        redirect_uris: [REGISTERED_REDIRECT_URI],
+        grant_types: [OAuthGrantType.AuthorizationCode, OAuthGrantType.RefreshToken],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      },
+      sdkLogger(deps.log),
+    );
+  } catch (error) {
+    deps.log.warn('oauth client registration failed', { issuer: metadata.issuer, cause: String(error) });
+    throw new LoginError(
+      'server-error',
+      `${metadata.issuer} did not accept Switchboard as an app (registration failed).`,
+    );
+  }
+  await deps.clients.set(metadata.issuer, clientId);
+  deps.log.info('oauth client registered', { issuer: metadata.issuer });
+  return clientId;
+}
+
+/** The server's OAuth error code, where it gave one. */
+const oauthErrorCode = (error: unknown): string | undefined =>
+  error instanceof OAuth2HTTPError ? error.error : undefined;
+
+export async function oauthLogin(
+  deps: OAuthDeps,
+  baseUrl: string,
+  metadata: AuthMetadata,
+  signal: AbortSignal,
+): Promise<LoginResult & { oauth: OAuthSession }> {
+  const clientId = await clientIdFor(deps, metadata);
+  if (signal.aborted) throw new LoginError('cancelled', 'Sign-in cancelled.');
+  const deviceId = newDeviceId();
+  const oauth = new OAuth2(metadata, { clientId, deviceId }, sdkLogger(deps.log));
+
+  const loopback = await deps.startLoopback({ kind: 'oauth', issuer: metadata.issuer });
+  const onAbort = () => loopback.cancel('cancelled');
+  signal.addEventListener('abort', onAbort, { once: true });
+  const timer = setTimeout(() => loopback.cancel('timed-out'), deps.waitMs);
+  let code: string;
+  try {
+    // response_mode=query: a fragment never reaches the listener.
+    const url = await oauth.generateAuthorizationCodeGrantUrl(loopback.state, loopback.redirectUrl, 'query');
+    await deps.openExternal(url);
+    code = await loopback.secret;
+  } catch (error) {
+    loopback.cancel('failed');
+    throw browserStepError(error, deps.waitMs);
+  } finally {
+    clearTimeout(timer);
+    signal.removeEventListener('abort', onAbort);
+  }
+  deps.browserBack();
+
+  let tokens;
+  try {
+    tokens = await oauth.completeAuthorizationCodeGrant(code, loopback.redirectUrl);
+  } catch (error) {
+    const errorCode = oauthErrorCode(error);
+    deps.log.warn('oauth code exchange failed', { errorCode, cause: String(error) });
+    // A client the server no longer knows (it was reset): register again next time.
+    if (errorCode === 'invalid_client') await deps.clients.forget(metadata.issuer);
+    throw new LoginError('server-error', 'The sign-in service did not complete the sign-in. You can try again.');
+  }
+  const session = { clientId, metadata };
+  const result: LoginResult & { oauth: OAuthSession } = {
+    userId: '',
+    deviceId,
+    accessToken: tokens.access_token,
+    oauth: session,
+  };
+  if (tokens.refresh_token !== undefined) result.refreshToken = tokens.refresh_token;
+  if (tokens.expires_in !== undefined) result.expiresInMs = tokens.expires_in * 1000;
+
+  // Who the token belongs to, from the homeserver itself; and the device must be the one asked for.
+  const who = await whoami(deps.fetch, baseUrl, tokens.access_token);
+  if (who === null || who.deviceId !== deviceId) {
+    await revokeOAuthSession(session, result, deps.log);
+    throw new LoginError('server-error', 'The homeserver did not accept the new sign-in. You can try again.');
+  }
+  result.userId = who.userId;
+  return result;
+}
+
+function browserStepError(error: unknown, waitMs: number): LoginError {
+  const reason = error instanceof Error ? error.message : String(error);
+  if (reason === 'cancelled') return new LoginError('cancelled', 'Sign-in cancelled.');
+  if (reason === 'timed-out') {
+    const minutes = Math.round(waitMs / 60_000);
+    return new LoginError(
+      'timed-out',
+      `The browser did not come back within ${minutes} minute${minutes === 1 ? '' : 's'}. You can try again.`,
+    );
+  }
+  if (error instanceof Error && error.name === 'SignInRefused') return new LoginError('refused', error.message);
+  return new LoginError('server-error', `Could not open your browser: ${reason}`);
+}
+
+async function whoami(
+  fetchFn: FetchLike,
+  baseUrl: string,
+  accessToken: string,
+): Promise<{ userId: string; deviceId: string | null } | null> {
+  try {
+    const response = await fetchFn(`${baseUrl}/_matrix/client/v3/account/whoami`, {
+      headers: { authorization: `Bearer ${accessToken}` },
+      signal: AbortSignal.timeout(15_000),
+    });
+    const body = (await readJson(response)) as Record<string, unknown> | null;
+    if (!response.ok || typeof body?.user_id !== 'string') return null;
+    return { userId: body.user_id, deviceId: typeof body.device_id === 'string' ? body.device_id : null };
+  } catch {
+    return null;
+  }
+}
+
+/** New tokens for an OAuth session (refresh token grant); null when the server refused or was unreachable. */
+export async function refreshOAuthTokens(
+  session: OAuthSession,
+  refreshToken: string,
+  log: OAuthDeps['log'],
+): Promise<{ accessToken: string; refreshToken?: string; expiresInMs?: number } | null> {
+  try {
+    const tokens = await new OAuth2(
+      session.metadata,
+      { clientId: session.clientId },
+      sdkLogger(log),
+    ).performRefreshTokenGrant(refreshToken);
+    const next: { accessToken: string; refreshToken?: string; expiresInMs?: number } = {
+      accessToken: tokens.access_token,
+    };
+    if (tokens.refresh_token !== undefined) next.refreshToken = tokens.refresh_token;
+    if (tokens.expires_in !== undefined) next.expiresInMs = tokens.expires_in * 1000;
+    return next;
+  } catch (error) {
+    log.warn('oauth token refresh refused', { errorCode: oauthErrorCode(error), cause: String(error).slice(0, 200) });
+    return null;
+  }
+}
+
+/**
+ * Ends an OAuth session at the authorization server: the refresh token first (which ends the
+ * whole session and its device), then the access token. True when the server confirmed.
+ */
+export async function revokeOAuthSession(
+  session: OAuthSession,
+  tokens: { accessToken: string; refreshToken?: string | undefined },
+  log: OAuthDeps['log'],
+): Promise<boolean> {
+  const oauth = new OAuth2(session.metadata, { clientId: session.clientId }, sdkLogger(log));
+  let revoked = true;
+  for (const [token, type] of [
+    [tokens.refreshToken, 'refresh_token'],
+    [tokens.accessToken, 'access_token'],
+  ] as const) {
+    if (token === undefined) continue;
+    try {
+      await oauth.revokeToken(token, type);
+    } catch (error) {
+      log.warn('oauth token revocation failed', { type, cause: String(error).slice(0, 200) });
+      revoked = false;
+    }
+  }
+  return revoked;
+}
