@@ -23,7 +23,12 @@ import { disposeSynapseDir, startSynapse, type SynapseInstance } from '../suppor
 import type { Harness } from './harness/harness.js';
 import { signInWindow } from './support/signInWindow.js';
 import { dumpRendererState, waitUntilReady } from './support/pages.js';
+import { currentCall, directRoom, inbound, type Person } from './support/people.js';
 import { shoot } from './support/screens.js';
+
+/** Main refreshes 30 s before expiry: with 40 s, about ten seconds after each sign-in. */
+const ACCESS_TOKEN_TTL_S = 40;
+const POLL = { timeout: 25_000, interval: 100 };
 
 describe('signing in with OAuth 2.0 (next-generation auth)', () => {
   let browser: Browser;
@@ -31,18 +36,25 @@ describe('signing in with OAuth 2.0 (next-generation auth)', () => {
   let auth: AuthServiceInstance;
   let harness: Harness | undefined;
   let context: BrowserContext | undefined;
+  /** Everyone's windows of a test, closed after it. */
+  const others: { harness: Harness; context: BrowserContext }[] = [];
   let failed = false;
 
   beforeAll(async () => {
     const plan = await authServicePlan();
     synapse = await startSynapse({ config: synapseMasConfig(plan) });
-    auth = await startAuthService(plan, synapse.baseUrl);
+    // Short-lived access tokens, as MAS gives (5 minutes there): refreshes happen during the test.
+    auth = await startAuthService(plan, synapse.baseUrl, { accessTokenTtlS: ACCESS_TOKEN_TTL_S });
     browser = await launchChromium();
   }, 90_000);
   afterEach(async (test) => {
     if (test.task.result?.state === 'fail') failed = true;
     await context?.close();
     await harness?.close();
+    for (const other of others.splice(0)) {
+      await other.context.close();
+      await other.harness.close();
+    }
   });
   afterAll(async () => {
     await browser?.close();
@@ -112,4 +124,53 @@ describe('signing in with OAuth 2.0 (next-generation auth)', () => {
       .toBe(401);
     expect(await keytar.getPassword(h.keychainService, 'session')).toBeNull();
   }, 120_000);
+
+  /** Someone new signs in through OAuth in a window of their own, ready for calls. */
+  async function oauthPerson(name: string): Promise<Person> {
+    const opened = await signInWindow(browser, synapse.baseUrl, name);
+    others.push(opened);
+    const login = `${name.toLowerCase()}${randomUUID().slice(0, 6)}`;
+    opened.harness.systemBrowser.onOpen((url) => {
+      if (url.includes('/auth?')) void signInAtProvider(browser, url, login).then((s) => s.page.context().close());
+    });
+    await opened.page.getByRole('button', { name: 'Continue in your browser' }).click();
+    await waitUntilReady(opened.page);
+    const user = { userId: `@${login}:localhost`, accessToken: '', deviceId: '', password: '' };
+    return { user, ...opened };
+  }
+
+  const keychainEntry = async (person: Person) =>
+    JSON.parse((await keytar.getPassword(person.harness.keychainService, 'session')) ?? '{}') as {
+      accessToken?: string;
+    };
+
+  it('two people signed in through OAuth call each other, with media both ways, while main refreshes their tokens', async () => {
+    const olive = await oauthPerson('Olive');
+    const otto = await oauthPerson('Otto');
+    const firstTokens = [(await keychainEntry(olive)).accessToken, (await keychainEntry(otto)).accessToken];
+    const roomId = await directRoom(synapse, olive, otto);
+
+    const callId = (await olive.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, false)`,
+    )) as string;
+    await expect.poll(() => currentCall(otto.page), POLL).toMatchObject({ callId, state: 'ringing' });
+    await otto.page.evaluate(`window.__switchboard.account.calls.answer(${JSON.stringify(callId)}, false)`);
+    for (const person of [olive, otto]) {
+      await expect.poll(() => currentCall(person.page), POLL).toMatchObject({ callId, state: 'connected' });
+      await expect.poll(async () => (await inbound(person.page, callId)).audio, POLL).toBeGreaterThan(0);
+    }
+
+    // The access tokens expire during the call: main has new ones (refreshed at the first request
+    // after they fall due, or on the first 401), and the call and the sync go on.
+    for (const [index, person] of [olive, otto].entries()) {
+      await expect
+        .poll(async () => (await keychainEntry(person)).accessToken, { timeout: 75_000, interval: 500 })
+        .not.toBe(firstTokens[index]);
+    }
+    const before = (await inbound(otto.page, callId)).audio;
+    await expect.poll(async () => (await inbound(otto.page, callId)).audio, POLL).toBeGreaterThan(before);
+    await olive.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
+    await expect.poll(async () => (await currentCall(otto.page))?.state ?? 'ended', POLL).toBe('ended');
+    await otto.page.getByText('Ready for calls').waitFor({ timeout: 10_000 });
+  }, 200_000);
 });

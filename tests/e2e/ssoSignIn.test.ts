@@ -13,6 +13,7 @@ import { signInAtProvider, type BrowserSignIn } from '../support/ssoBrowser.js';
 import type { Harness } from './harness/harness.js';
 import { signInWindow } from './support/signInWindow.js';
 import { dumpRendererState, waitUntilReady } from './support/pages.js';
+import { currentCall, directRoom, signedInPerson, type Person } from './support/people.js';
 import { shoot } from './support/screens.js';
 
 const synapse = inject('synapse');
@@ -22,12 +23,16 @@ describe('signing in through the browser (single sign-on)', () => {
   let browser: Browser;
   let harness: Harness | undefined;
   let context: BrowserContext | undefined;
+  let caller: Person | undefined;
 
   beforeAll(async () => {
     if (sso === null) throw new Error('the e2e lane runs an OpenID Connect provider (synapseGlobalSetup)');
     browser = await launchChromium();
   }, 60_000);
   afterEach(async () => {
+    await caller?.context.close();
+    await caller?.harness.close();
+    caller = undefined;
     await context?.close();
     await harness?.close();
   });
@@ -40,7 +45,7 @@ describe('signing in through the browser (single sign-on)', () => {
     return { harness: opened.harness, page: opened.page };
   }
 
-  it('offers the provider, waits for the browser, and comes forward signed in; no token reaches the window', async () => {
+  it('offers the provider, waits for the browser, comes forward signed in with no token in the window, and rings for a call', async () => {
     const { harness: h, page } = await window();
     await page.getByRole('button', { name: `Continue with ${sso!.idpName}` }).waitFor({ timeout: 15_000 });
     await shoot(page, '27-sign-in-sso');
@@ -73,7 +78,22 @@ describe('signing in through the browser (single sign-on)', () => {
     expect(everything).not.toContain(saved.accessToken);
     expect(everything).not.toContain('loginToken');
     await atBrowser!.page.context().close();
-  });
+
+    // And the phone rings: someone calls the person who just signed in.
+    caller = await signedInPerson(browser, synapse, inject('rendererDir'), 'Carla');
+    const me: Person = {
+      user: { userId: saved.userId!, accessToken: '', deviceId: '', password: '' },
+      harness: h,
+      context: context!,
+      page,
+    };
+    const roomId = await directRoom(synapse, caller, me);
+    const callId = (await caller.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, false)`,
+    )) as string;
+    await expect.poll(() => currentCall(page), { timeout: 25_000 }).toMatchObject({ callId, state: 'ringing' });
+    await caller.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
+  }, 120_000);
 
   it('cancelled while the browser is out: the form comes back and nothing is kept', async () => {
     const { harness: h, page } = await window();

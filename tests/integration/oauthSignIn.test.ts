@@ -9,7 +9,11 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountService } from '../../main/account/accountService.js';
-import { CredentialStore, type Credentials } from '../../main/account/credentialStore.js';
+import { CredentialStore, type Credentials, type SecretStore } from '../../main/account/credentialStore.js';
+import { createFakeElectronNet } from '../../main/account/fakeElectronNet.testing.js';
+import { createNetFetch } from '../../main/account/netFetch.js';
+import { createMainCore } from '../../main/core.js';
+import type { AccountState } from '../../preload/contract.js';
 import { startLoopbackSignIn } from '../../main/account/loopbackListener.js';
 import { createMemoryLogger } from '../../main/log.js';
 import {
@@ -46,23 +50,24 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
 
   /** One keychain for every AccountService of the test (as on one computer). */
   const keychain = new Map<string, string>();
+  const memorySecrets = (entries: Map<string, string>): SecretStore => ({
+    getPassword: async (_s, a) => entries.get(a) ?? null,
+    setPassword: async (_s, a, p) => void entries.set(a, p),
+    deletePassword: async (_s, a) => entries.delete(a),
+  });
 
   /** How far this computer's clock is ahead (to bring a token's expiry near without waiting). */
   let clockAheadMs = 0;
 
-  function account(onBrowser: (url: string) => Promise<void>, options: { waitMs?: number } = {}) {
+  function account(
+    onBrowser: (url: string) => Promise<void>,
+    options: { waitMs?: number; keychain?: Map<string, string> } = {},
+  ) {
     let back = 0;
     const log = createMemoryLogger('oauth');
     const service = new AccountService({
       fetch: (url, init) => fetch(url, init),
-      store: new CredentialStore(
-        {
-          getPassword: async (_s, a) => keychain.get(a) ?? null,
-          setPassword: async (_s, a, p) => void keychain.set(a, p),
-          deletePassword: async (_s, a) => keychain.delete(a),
-        },
-        'oauth-test',
-      ),
+      store: new CredentialStore(memorySecrets(options.keychain ?? keychain), 'oauth-test'),
       deviceName: 'Switchboard (OAuth test)',
       now: () => Date.now() + clockAheadMs,
       log,
@@ -121,6 +126,9 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
       expect(JSON.stringify(reply)).not.toContain(credentials.accessToken);
       const who = (await (await whoami(credentials.accessToken)).json()) as { user_id: string; device_id: string };
       expect(who).toMatchObject({ user_id: `@${login}:localhost`, device_id: credentials.deviceId });
+      // The callback replayed (the code again): nobody listens any more.
+      expect(seen!.page.url()).toMatch(/\/oauth-callback\?code=/);
+      await expect(fetch(seen!.page.url())).rejects.toThrow();
       await seen!.page.context().close();
 
       // Fifteen seconds on, the access token is about to expire: main refreshes it, and the new one works.
@@ -198,5 +206,76 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
     expect(t.back()).toBe(0);
     expect(auth.liveDevices().some((device) => device.startsWith(`${login}/`))).toBe(false);
     await page.context().close();
+  });
+
+  it('a server that takes no new clients: refused in words before any browser opens', async () => {
+    let opened = 0;
+    const t = account(async () => void (opened += 1), { keychain: new Map() });
+    auth.refuseRegistrations(true);
+    try {
+      await expect(t.service.signInWithBrowser({ ...request, homeserverUrl: synapse.baseUrl })).resolves.toEqual({
+        outcome: 'failed',
+        kind: 'server-error',
+        message: `${auth.issuer.replace(/\/$/, '')} did not accept Switchboard as an app (registration failed).`,
+      });
+    } finally {
+      auth.refuseRegistrations(false);
+    }
+    expect(opened).toBe(0);
+  });
+
+  it('a session ended at the authorization server: signed out with the reason at the next request through the gateway', async () => {
+    const login = `oa${randomUUID().slice(0, 6)}`;
+    const entries = new Map<string, string>();
+    const changes: AccountState[] = [];
+    const core = createMainCore({
+      identity: { name: 'Switchboard', version: 'test', platform: 'linux' },
+      secrets: memorySecrets(entries),
+      keychainService: 'oauth-core',
+      fetch: createNetFetch(createFakeElectronNet()),
+      deviceName: 'Switchboard (OAuth test)',
+      log: createMemoryLogger('main'),
+      onAccountChange: (state) => changes.push(state),
+      openExternal: async (url) => void (await signInAtProvider(browser, url, login)).page.context().close(),
+      signInWaitMs: 60_000,
+    });
+    await expect(
+      core.handlers['account.signInWithBrowser']({
+        server: 'localhost',
+        homeserverUrl: synapse.baseUrl,
+        providerId: null,
+      }),
+    ).resolves.toMatchObject({ outcome: 'signed-in' });
+    const whoamiUrl = `${synapse.baseUrl}/_matrix/client/v3/account/whoami`;
+    const get = () =>
+      core.handlers['matrix.fetch']({
+        requestId: randomUUID(),
+        method: 'GET',
+        url: whoamiUrl,
+        headers: {},
+        body: null,
+      });
+    expect((await get()).status).toBe(200);
+
+    // The person ends this session from their account page (or the server does): the refresh token is revoked.
+    const saved = JSON.parse(entries.get('session')!) as Credentials;
+    const revoked = await fetch(saved.oauth!.metadata.revocation_endpoint, {
+      method: 'POST',
+      body: new URLSearchParams({
+        token: saved.refreshToken!,
+        token_type_hint: 'refresh_token',
+        client_id: saved.oauth!.clientId,
+      }),
+    });
+    expect(revoked.ok).toBe(true);
+    await expect.poll(async () => (await whoami(saved.accessToken)).status, { timeout: 10_000 }).toBe(401);
+
+    expect((await get()).status).toBe(401);
+    expect(changes.at(-1)).toMatchObject({
+      status: 'signed-out',
+      reason: 'token-rejected',
+      message: expect.stringContaining('Sign in again'),
+    });
+    expect(entries.has('session')).toBe(false);
   });
 });

@@ -39,6 +39,8 @@ export interface AuthServiceInstance extends AuthServicePlan {
   liveDevices(): string[];
   /** Every introspection Synapse made, in order: whether the token was active. */
   introspections(): boolean[];
+  /** From now on, refuses every client registration (as a server with a closed client policy). */
+  refuseRegistrations(refuse: boolean): void;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startAuthService(
   options: { accessTokenTtlS?: number } = {},
 ): Promise<AuthServiceInstance> {
   let registrations = 0;
+  let refusingRegistrations = false;
   const provisioned = new Set<string>();
   const devicesByGrant = new Map<string, { localpart: string; deviceId: string }>();
   const introspections: boolean[] = [];
@@ -205,6 +208,10 @@ export async function startAuthService(
       });
       return;
     }
+    if (refusingRegistrations && request.method === 'POST' && path === '/reg') {
+      json(response, 400, { error: 'invalid_client_metadata', error_description: 'this server takes no new clients' });
+      return;
+    }
     if (request.method === 'GET' && path === '/account') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end('<!doctype html><title>Your account</title><h1>Your account</h1>');
@@ -218,6 +225,7 @@ export async function startAuthService(
     registrations: () => registrations,
     liveDevices: () => [...provisioned],
     introspections: () => [...introspections],
+    refuseRegistrations: (refuse) => (refusingRegistrations = refuse),
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
