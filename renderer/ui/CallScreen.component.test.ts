@@ -343,6 +343,7 @@ describe('ended call', async () => {
     [{ endReason: 'busy' }, /^Busy/],
     [{ endReason: 'no-answer' }, /^No answer$/],
     [{ endReason: 'ice-failed' }, /^Connection failed$/],
+    [{ endReason: 'ice-failed', connectedAt: Date.now() - 65_000 }, /^Connection lost 1:0[45]$/],
     [{ endReason: 'local-hangup' }, /^Cancelled$/],
   ] as const)('%o → %s', async (extra, words) => {
     await setup([ended(extra)]);

@@ -36,6 +36,8 @@ describe('call words', () => {
 
   it('sums a history entry up', () => {
     expect(historyOutcome('incoming', 'remote-hangup', 65_000)).toBe('Incoming · 1:05');
+    expect(historyOutcome('outgoing', 'ice-failed', 65_000)).toBe('Outgoing · 1:05 · connection lost');
+    expect(historyOutcome('outgoing', 'ice-failed', null)).toBe('Failed');
     expect(historyOutcome('incoming', 'missed', null)).toBe('Missed');
     expect(historyOutcome('outgoing', 'local-hangup', null)).toBe('Cancelled');
     expect(historyOutcome('outgoing', 'remote-declined', null)).toBe('Declined by them');

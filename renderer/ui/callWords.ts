@@ -63,7 +63,8 @@ export function endingOf(
     case 'peer-left':
       return { title: `${peerName} left the conversation`, bad: true };
     case 'ice-failed':
-      return { title: 'Connection failed', bad: true };
+      // Media had flowed and the connection could not be got back: the network went away.
+      return talked ? { title: `Connection lost${length}`, bad: true } : { title: 'Connection failed', bad: true };
     case 'media-failed':
       return { title: 'Could not open the microphone or camera', bad: true };
     case 'error':
@@ -73,8 +74,10 @@ export function endingOf(
 
 /** The history line: "Outgoing · 3:12", "Missed", "No answer". */
 export function historyOutcome(direction: CallDirection, endReason: EndReason, durationMs: number | null): string {
-  if (durationMs !== null)
-    return `${direction === 'incoming' ? 'Incoming' : 'Outgoing'} · ${formatDuration(durationMs)}`;
+  if (durationMs !== null) {
+    const talked = `${direction === 'incoming' ? 'Incoming' : 'Outgoing'} · ${formatDuration(durationMs)}`;
+    return endReason === 'ice-failed' ? `${talked} · connection lost` : talked;
+  }
   switch (endReason) {
     case 'missed':
       return 'Missed';

@@ -371,6 +371,11 @@ export class Call {
       connected: () => {
         if (this.state === 'connecting') this.#set('connected');
       },
+      // Back to connecting, its duration kept ("Reconnecting…"): and if media is not back within
+      // the connect timeout, the call ends as ice_failed on both sides.
+      interrupted: () => {
+        if (this.state === 'connected') this.#set('connecting');
+      },
       failed: () => void this.#hangUpWith('ice_failed', 'ice-failed'),
     });
   }

@@ -28,6 +28,8 @@ export interface ConnectionEvents {
   negotiationNeeded(): void;
   /** Media flows (again). */
   connected(): void;
+  /** Media stopped (the connection is disconnected or failed); a reconnect is being tried. */
+  interrupted(): void;
   /** It cannot be (re)connected: the call ends as ice_failed. */
   failed(): void;
 }
@@ -70,12 +72,14 @@ export class CallConnection {
         events.connected();
         break;
       case 'disconnected':
+        events.interrupted();
         this.#cancelDisconnected ??= this.#ctx.clock.setTimer(() => {
           this.#cancelDisconnected = null;
           if (pc.connectionState === 'disconnected') this.#restartIce(pc, events);
         }, DISCONNECTED_GRACE_MS);
         break;
       case 'failed':
+        events.interrupted();
         this.#restartIce(pc, events);
         break;
       default:

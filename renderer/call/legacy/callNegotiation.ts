@@ -50,7 +50,11 @@ export class CallNegotiation {
   async needed(): Promise<void> {
     const ctx = this.#ctx;
     const pc = ctx.pc();
-    if (pc === null || !ctx.canRenegotiate() || !ctx.live()) return;
+    if (pc === null || !ctx.canRenegotiate() || !ctx.live()) {
+      ctx.log.info('renegotiation not possible now', { callId: ctx.callId, live: ctx.live() });
+      return;
+    }
+    ctx.log.info('renegotiating', { callId: ctx.callId, signalingState: pc.signalingState });
     try {
       this.#makingOffer = true;
       await pc.setLocalDescription();

@@ -89,6 +89,12 @@ export interface HarnessOptions {
    * Chromium page has no such gate, so the harness names the test's SFU in the CSP itself.
    */
   sfuConnectSrc?: readonly string[];
+  /**
+   * The address the harness listens on (127.0.0.1). A window in a network namespace of its
+   * own reaches it through a forwarder on its 127.0.0.1 (tests/support/netns.ts), so the page's
+   * origin stays http://127.0.0.1:PORT whatever this is.
+   */
+  bindHost?: string;
 }
 
 const harnessScript = '<script src="./__harness/preload.js"></script>';
@@ -117,7 +123,7 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
       response.end(body);
     })();
   });
-  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, options.bindHost ?? '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}/`;
   appOrigin = { protocol: 'http:', host: `127.0.0.1:${port}` };

@@ -1,0 +1,185 @@
+/**
+ * Calls over a bad network: two Switchboards whose windows run on test hosts of their own
+ * (network namespaces, tests/support/netns.ts), their media crossing one link between the
+ * hosts that the test impairs for real — random loss from nftables, the link taken down,
+ * an address replaced. Each impairment is first shown to be real in getStats. The homeserver
+ * path is not impaired here (tests/e2e/homeserverOutage.test.ts covers it).
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { netnsMissing, twoHosts, type TestHost, type TwoHosts } from '../support/netns.js';
+import { freePort } from '../support/synapse.js';
+import { currentCall, directRoom, inbound, signedInPerson, type Person } from './support/people.js';
+
+const synapse = inject('synapse');
+const POLL = { timeout: 25_000, interval: 200 };
+
+interface AudioIn {
+  packetsReceived: number;
+  packetsLost: number;
+  concealedSamples: number;
+  totalSamplesReceived: number;
+  jitter: number;
+  jitterBufferDelay: number;
+  jitterBufferEmittedCount: number;
+}
+
+function audioIn(page: Page, callId: string): Promise<AudioIn> {
+  return page.evaluate(`(async () => {
+    const pc = window.__switchboard.account.session.engine.peerConnection(${JSON.stringify(callId)});
+    const out = { packetsReceived: 0, packetsLost: 0, concealedSamples: 0, totalSamplesReceived: 0, jitter: 0, jitterBufferDelay: 0, jitterBufferEmittedCount: 0 };
+    if (!pc) return out;
+    (await pc.getStats()).forEach((s) => {
+      if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
+      for (const key of Object.keys(out)) out[key] += s[key] || 0;
+    });
+    return out;
+  })()`);
+}
+
+const calls = (person: Person, expression: string) =>
+  person.page.evaluate(`window.__switchboard.account.calls.${expression}`);
+const connectedAt = (person: Person) =>
+  person.page.evaluate(`window.__switchboard.account.calls.current?.connectedAt ?? null`) as Promise<number | null>;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Audio arrives on both sides from now on (more packets than a moment ago). */
+async function audioFlowsBothWays(people: Person[], callId: string, timeout = POLL.timeout): Promise<void> {
+  for (const person of people) {
+    const before = (await inbound(person.page, callId)).audio;
+    await expect.poll(async () => (await inbound(person.page, callId)).audio, { timeout }).toBeGreaterThan(before + 20);
+  }
+}
+
+describe('calls over a bad network between two test hosts', () => {
+  let hosts: TwoHosts;
+  const browsers: Browser[] = [];
+  let alice: Person;
+  let bob: Person;
+  let roomId: string;
+
+  async function personOn(host: TestHost, name: string): Promise<Person> {
+    const browser = await host.launchChromium();
+    browsers.push(browser);
+    const port = await freePort();
+    await host.forward(port);
+    return signedInPerson(browser, synapse, inject('rendererDir'), name, undefined, {
+      port,
+      bindHost: host.controlAddress,
+    });
+  }
+
+  beforeAll(async () => {
+    const missing = netnsMissing();
+    if (missing !== null) throw new Error(`the bad-network tests need their own hosts: ${missing}`);
+    hosts = await twoHosts();
+    alice = await personOn(hosts.a, 'Alice');
+    bob = await personOn(hosts.b, 'Bob');
+    roomId = await directRoom(synapse, alice, bob);
+  }, 120_000);
+
+  afterEach(async () => {
+    hosts.setLoss(0);
+    hosts.linkUp(hosts.a);
+    hosts.linkUp(hosts.b);
+    for (const person of [alice, bob]) {
+      const call = await currentCall(person.page);
+      if (call !== null && call.state !== 'ended') await calls(person, `hangUp(${JSON.stringify(call.callId)})`);
+    }
+  });
+
+  afterAll(async () => {
+    for (const person of [alice, bob]) await person?.harness.close();
+    for (const browser of browsers) await browser.close();
+    await hosts?.destroy();
+  });
+
+  async function connectedCall(): Promise<string> {
+    const callId = (await calls(alice, `place(${JSON.stringify(roomId)}, false)`)) as string;
+    await expect.poll(() => currentCall(bob.page), POLL).toMatchObject({ callId, state: 'ringing' });
+    await calls(bob, `answer(${JSON.stringify(callId)}, false)`);
+    for (const person of [alice, bob]) {
+      await expect.poll(() => currentCall(person.page), POLL).toMatchObject({ callId, state: 'connected' });
+    }
+    await audioFlowsBothWays([alice, bob], callId);
+    return callId;
+  }
+
+  it('5 % random loss both ways: the loss is real on the wire, the call connects and audio keeps flowing', async () => {
+    hosts.setLoss(5);
+    const callId = await connectedCall();
+    const start = await audioIn(bob.page, callId);
+    await sleep(8_000);
+    const end = await audioIn(bob.page, callId);
+    // The impairment first, counted by the kernel: about one packet in twenty from each host never left it.
+    for (const host of [hosts.a, hosts.b]) {
+      const wire = hosts.wireLoss(host);
+      expect(wire.sent).toBeGreaterThan(400);
+      expect(wire.dropped / wire.sent).toBeGreaterThan(0.025);
+      expect(wire.dropped / wire.sent).toBeLessThan(0.085);
+    }
+    const received = end.packetsReceived - start.packetsReceived;
+    const lost = end.packetsLost - start.packetsLost;
+    const concealed =
+      (end.concealedSamples - start.concealedSamples) / (end.totalSamplesReceived - start.totalSamplesReceived);
+    const bufferMs =
+      (1000 * (end.jitterBufferDelay - start.jitterBufferDelay)) /
+      Math.max(1, end.jitterBufferEmittedCount - start.jitterBufferEmittedCount);
+    const wire = hosts.wireLoss(hosts.a);
+    console.log(
+      `bad network, 5 % loss: wire ${((100 * wire.dropped) / wire.sent).toFixed(1)} % dropped; at Bob ${received} packets, ` +
+        `${lost} lost after Opus RED (${((100 * lost) / Math.max(1, received + lost)).toFixed(2)} %), ` +
+        `concealed ${(100 * concealed).toFixed(2)} % of samples, jitter buffer ${bufferMs.toFixed(0)} ms`,
+    );
+    // Opus at 50 packets a second: nearly all of eight seconds arrived and was played.
+    expect(received).toBeGreaterThan(300);
+    expect(concealed).toBeLessThan(0.1);
+    await audioFlowsBothWays([alice, bob], callId);
+  }, 90_000);
+
+  it('the link drops mid-call: "Reconnecting…", then the call again by itself, its duration intact', async () => {
+    const callId = await connectedCall();
+    const since = await connectedAt(alice);
+    hosts.linkDown(hosts.a);
+    const downAt = Date.now();
+    // The impairment first: nothing arrives any more.
+    const frozen = (await inbound(bob.page, callId)).audio;
+    await sleep(2_000);
+    expect((await inbound(bob.page, callId)).audio - frozen).toBeLessThan(5);
+    await alice.page.getByText('Reconnecting…').waitFor({ timeout: 20_000 });
+    await sleep(Math.max(0, 5_000 - (Date.now() - downAt)));
+    hosts.linkUp(hosts.a);
+    const upAt = Date.now();
+    for (const person of [alice, bob]) {
+      await expect.poll(() => currentCall(person.page), POLL).toMatchObject({ callId, state: 'connected' });
+    }
+    await audioFlowsBothWays([alice, bob], callId);
+    console.log(
+      `bad network, link down ${((upAt - downAt) / 1000).toFixed(1)} s: media back ${((Date.now() - upAt) / 1000).toFixed(1)} s after the link`,
+    );
+    expect(await connectedAt(alice)).toBe(since);
+    expect(await alice.page.getByText('Reconnecting…').count()).toBe(0);
+  }, 90_000);
+
+  it('the link stays down: both sides end the call as "Connection lost", and the history says so', async () => {
+    await connectedCall();
+    hosts.linkDown(hosts.b);
+    const downAt = Date.now();
+    for (const person of [alice, bob]) {
+      await expect
+        .poll(async () => (await currentCall(person.page))?.endReason ?? null, { timeout: 60_000, interval: 500 })
+        .toBe('ice-failed');
+    }
+    console.log(`bad network, link gone: both ended ${((Date.now() - downAt) / 1000).toFixed(1)} s after`);
+    await alice.page
+      .getByTestId('call-ending')
+      .getByText(/^Connection lost/)
+      .waitFor({ timeout: 5_000 });
+    await alice.page.getByRole('button', { name: 'Close', exact: true }).click();
+    await alice.page.getByRole('tab', { name: /Recent/ }).click();
+    await alice.page
+      .getByText(/Outgoing · \d+:\d\d · connection lost/)
+      .first()
+      .waitFor({ timeout: 10_000 });
+  }, 120_000);
+});
