@@ -10,6 +10,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vi
 import { netnsMissing, twoHosts, type TestHost, type TwoHosts } from '../support/netns.js';
 import { freePort } from '../support/synapse.js';
 import { currentCall, directRoom, inbound, signedInPerson, type Person } from './support/people.js';
+import { windowLog } from './support/windowLogs.js';
 
 const synapse = inject('synapse');
 const POLL = { timeout: 25_000, interval: 200 };
@@ -182,4 +183,20 @@ describe('calls over a bad network between two test hosts', () => {
       .first()
       .waitFor({ timeout: 10_000 });
   }, 120_000);
+
+  it('the callee’s host changes address mid-call (a new network): media resumes through an ICE restart', async () => {
+    const callId = await connectedCall();
+    const changedAt = Date.now();
+    hosts.changeAddress(hosts.b);
+    await audioFlowsBothWays([alice, bob], callId, 40_000);
+    console.log(
+      `bad network, new address: media back ${((Date.now() - changedAt) / 1000).toFixed(1)} s after the change`,
+    );
+    expect(await currentCall(bob.page)).toMatchObject({ callId, state: 'connected' });
+    // It came back through a restart (new candidates for the new address), not by chance.
+    const restarts = [...windowLog('Alice'), ...windowLog('Bob')].filter(
+      (line) => line.includes('restarting ICE') && line.slice(0, 12) >= new Date(changedAt).toISOString().slice(11, 23),
+    );
+    expect(restarts.length).toBeGreaterThan(0);
+  }, 90_000);
 });

@@ -150,13 +150,13 @@ describe('MatrixRTC: in a call', () => {
     await expect.poll(quality, POLL).not.toBe('poor');
   });
 
-  it('the SFU is gone for good: "Connection failed" once the reconnect window is over, and the session is left', async () => {
+  it('the SFU is gone for good: "Connection lost" once the reconnect window is over, and the session is left', async () => {
     await connectedCall({ video: false, serviceUrl: sfuTokens.url });
     await sfu.kill();
     const killedAt = Date.now();
     await expect.poll(async () => (await currentCall(me.page))?.endReason, POLL).toBe('ice-failed');
     expect(Date.now() - killedAt).toBeLessThan(RECONNECT_WINDOW_MS + 15_000);
-    expect(await me.page.getByTestId('call-ending').textContent()).toContain('Connection failed');
+    expect(await me.page.getByTestId('call-ending').textContent()).toContain('Connection lost');
     await expect.poll(async () => (await peer!.state()).members, POLL).toEqual([caller.userId]);
   });
 

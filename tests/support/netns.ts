@@ -166,8 +166,9 @@ export async function twoHosts(): Promise<TwoHosts> {
     },
     changeAddress(host) {
       const next = `10.${octet}.0.${nextMediaHost++}`;
-      run(['ip', '-n', host.netns, 'addr', 'add', `${next}/24`, 'dev', linkName(host.name)]);
+      // The old one first: Linux removes every secondary address of a subnet with its primary.
       run(['ip', '-n', host.netns, 'addr', 'del', `${host.mediaAddress}/24`, 'dev', linkName(host.name)]);
+      run(['ip', '-n', host.netns, 'addr', 'add', `${next}/24`, 'dev', linkName(host.name)]);
       host.mediaAddress = next;
     },
     async destroy() {

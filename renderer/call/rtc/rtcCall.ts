@@ -199,7 +199,7 @@ export class RtcCall {
         if (this.state === 'connected') this.#set('connecting');
         break;
       case 'disconnected':
-        // livekit-client has given up reconnecting: the media path is gone ("Connection failed").
+        // livekit-client has given up reconnecting: the media path is gone ("Connection lost").
         this.#deps.log.warn('rtc: the SFU connection ended', { callId: this.callId, reason: event.reason });
         this.finish('ice-failed');
         break;

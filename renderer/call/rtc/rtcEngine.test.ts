@@ -497,7 +497,7 @@ describe('the MatrixRTC engine: Switchboard calls an Element X contact', () => {
     expect(t.joins).toEqual([]);
   });
 
-  it('the SFU lost for good (livekit-client gave up reconnecting): "Connection failed", and we leave', async () => {
+  it('the SFU lost for good (livekit-client gave up reconnecting): "Connection lost", and we leave', async () => {
     const t = setup();
     await connectedIncoming(t);
     t.media({ kind: 'reconnecting' });

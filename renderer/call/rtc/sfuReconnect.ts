@@ -1,6 +1,6 @@
 /**
  * How long a MatrixRTC call keeps trying to get back to its SFU before it ends as
- * "Connection failed": livekit-client asks after every failed attempt (a ReconnectPolicy).
+ * "Connection lost": livekit-client asks after every failed attempt (a ReconnectPolicy).
  * Its own default tries ten times over about 45 s; a phone call that has been silent that
  * long is over for the person, so the attempts come quickly at first and stop once the
  * window (30 s, about as long as Chromium waits before declaring ICE failed) is used up.
