@@ -47,6 +47,21 @@ export interface OAuthDeps {
   };
 }
 
+/**
+ * matrix-js-sdk's OAuth2 requests carry no timeout of their own: an authorization server that
+ * takes the connection and never answers must not hold a refresh (and with it every request
+ * through the gateway) or a sign-out for minutes.
+ */
+export const OAUTH_REQUEST_LIMIT_MS = 15_000;
+
+function withinLimit<T>(work: Promise<T>, what: string, limitMs = OAUTH_REQUEST_LIMIT_MS): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${limitMs / 1000} s`)), limitMs);
+  });
+  return Promise.race([work, late]).finally(() => clearTimeout(timer));
+}
+
 const METADATA_PATHS = [
   '/_matrix/client/v1/auth_metadata',
   // Servers from before Matrix 1.15 (MSC2965).
@@ -94,20 +109,23 @@ async function clientIdFor(deps: OAuthDeps, metadata: AuthMetadata): Promise<str
   if (remembered !== null) return remembered;
   let clientId: string;
   try {
-    clientId = await OAuth2.registerClient(
-      metadata,
-      {
-        application_type: 'native',
-        client_name: 'Switchboard',
-        client_uri: CLIENT_URI,
-        policy_uri: `${CLIENT_URI}privacy`,
-        tos_uri: `${CLIENT_URI}terms`,
-        redirect_uris: [REGISTERED_REDIRECT_URI],
-        grant_types: [OAuthGrantType.AuthorizationCode, OAuthGrantType.RefreshToken],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      },
-      sdkLogger(deps.log),
+    clientId = await withinLimit(
+      OAuth2.registerClient(
+        metadata,
+        {
+          application_type: 'native',
+          client_name: 'Switchboard',
+          client_uri: CLIENT_URI,
+          policy_uri: `${CLIENT_URI}privacy`,
+          tos_uri: `${CLIENT_URI}terms`,
+          redirect_uris: [REGISTERED_REDIRECT_URI],
+          grant_types: [OAuthGrantType.AuthorizationCode, OAuthGrantType.RefreshToken],
+          response_types: ['code'],
+          token_endpoint_auth_method: 'none',
+        },
+        sdkLogger(deps.log),
+      ),
+      'client registration',
     );
   } catch (error) {
     deps.log.warn('oauth client registration failed', { issuer: metadata.issuer, cause: String(error) });
@@ -157,7 +175,7 @@ export async function oauthLogin(
 
   let tokens;
   try {
-    tokens = await oauth.completeAuthorizationCodeGrant(code, loopback.redirectUrl);
+    tokens = await withinLimit(oauth.completeAuthorizationCodeGrant(code, loopback.redirectUrl), 'code exchange');
   } catch (error) {
     const errorCode = oauthErrorCode(error);
     deps.log.warn('oauth code exchange failed', { errorCode, cause: String(error) });
@@ -222,13 +240,11 @@ export async function refreshOAuthTokens(
   session: OAuthSession,
   refreshToken: string,
   log: OAuthDeps['log'],
+  limitMs = OAUTH_REQUEST_LIMIT_MS,
 ): Promise<{ accessToken: string; refreshToken?: string; expiresInMs?: number } | null> {
   try {
-    const tokens = await new OAuth2(
-      session.metadata,
-      { clientId: session.clientId },
-      sdkLogger(log),
-    ).performRefreshTokenGrant(refreshToken);
+    const oauth = new OAuth2(session.metadata, { clientId: session.clientId }, sdkLogger(log));
+    const tokens = await withinLimit(oauth.performRefreshTokenGrant(refreshToken), 'token refresh', limitMs);
     const next: { accessToken: string; refreshToken?: string; expiresInMs?: number } = {
       accessToken: tokens.access_token,
     };
@@ -249,6 +265,7 @@ export async function revokeOAuthSession(
   session: OAuthSession,
   tokens: { accessToken: string; refreshToken?: string | undefined },
   log: OAuthDeps['log'],
+  limitMs = 10_000,
 ): Promise<boolean> {
   const oauth = new OAuth2(session.metadata, { clientId: session.clientId }, sdkLogger(log));
   let revoked = true;
@@ -258,7 +275,7 @@ export async function revokeOAuthSession(
   ] as const) {
     if (token === undefined) continue;
     try {
-      await oauth.revokeToken(token, type);
+      await withinLimit(oauth.revokeToken(token, type), 'revocation', limitMs);
     } catch (error) {
       log.warn('oauth token revocation failed', { type, cause: String(error).slice(0, 200) });
       revoked = false;
