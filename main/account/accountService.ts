@@ -209,10 +209,9 @@ export class AccountService {
             )
           : await oauthLogin(
               {
+                ...browser,
                 fetch: this.#deps.fetch,
-                openExternal: browser.openExternal,
-                startLoopback: browser.startLoopback,
-                browserBack: browser.browserBack,
+                deviceName: this.#deps.deviceName,
                 clients: this.#deps.store.oauthClients(),
                 waitMs: browser.waitMs ?? SSO_WAIT_MS,
                 log,
@@ -253,7 +252,6 @@ export class AccountService {
     if (login.refreshToken !== undefined) credentials.refreshToken = login.refreshToken;
     if (login.expiresInMs !== undefined) credentials.accessTokenExpiresAt = this.#deps.now() + login.expiresInMs;
     if (login.oauth !== undefined) credentials.oauth = login.oauth;
-    if (login.oauth !== undefined) await this.#nameDevice(credentials);
     try {
       await this.#deps.store.save(credentials);
       await this.#deps.store.storeKey(this.#deps.createStoreKey);
@@ -268,23 +266,6 @@ export class AccountService {
     log.info('signed in', { userId: credentials.userId, deviceId: credentials.deviceId });
     this.#setState({ status: 'signed-in', session: summary(credentials) });
     return { outcome: 'signed-in', session: summary(credentials) };
-  }
-
-  /** OAuth sessions get their device from the authorization server, unnamed: name it as password sign-ins are. */
-  async #nameDevice(credentials: Credentials): Promise<void> {
-    try {
-      await this.#deps.fetch(
-        `${credentials.homeserverUrl}/_matrix/client/v3/devices/${encodeURIComponent(credentials.deviceId)}`,
-        {
-          method: 'PUT',
-          headers: { authorization: `Bearer ${credentials.accessToken}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ display_name: this.#deps.deviceName }),
-          signal: AbortSignal.timeout(10_000),
-        },
-      );
-    } catch (error) {
-      this.#deps.log.warn('could not name the new device', { cause: String(error) });
-    }
   }
 
   async #serverLogout(credentials: Credentials): Promise<boolean> {

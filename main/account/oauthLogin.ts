@@ -17,9 +17,9 @@ import { usableAuthMetadata, type AuthMetadata } from './oauthMetadata.js';
 import { LoginError, readJson, type LoginResult } from './passwordLogin.js';
 
 /** Where people can read about Switchboard; the registration's client_uri (policy and terms live under it). */
-export const CLIENT_URI = 'https://switchboardphone.org/';
+const CLIENT_URI = 'https://switchboardphone.org/';
 /** Registered without a port: RFC 8252 §7.3 lets a native app pick the loopback port per sign-in. */
-export const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/oauth-callback';
+const REGISTERED_REDIRECT_URI = 'http://127.0.0.1/oauth-callback';
 
 /** What a session signed in with OAuth 2.0 needs later (refresh, revoke, account page). */
 export interface OAuthSession {
@@ -40,6 +40,8 @@ export interface OAuthDeps {
   startLoopback: (purpose: LoopbackPurpose) => Promise<LoopbackSignIn>;
   browserBack: () => void;
   clients: OAuthClientMemory;
+  /** What the new device is called ("Switchboard on …"): the authorization server leaves it unnamed. */
+  deviceName: string;
   waitMs: number;
   log: {
     info(message: string, fields?: Record<string, unknown>): void;
@@ -52,7 +54,7 @@ export interface OAuthDeps {
  * takes the connection and never answers must not hold a refresh (and with it every request
  * through the gateway) or a sign-out for minutes.
  */
-export const OAUTH_REQUEST_LIMIT_MS = 15_000;
+const OAUTH_REQUEST_LIMIT_MS = 15_000;
 
 function withinLimit<T>(work: Promise<T>, what: string, limitMs = OAUTH_REQUEST_LIMIT_MS): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -86,7 +88,7 @@ export async function fetchAuthMetadata(fetchFn: FetchLike, baseUrl: string): Pr
 }
 
 /** The Matrix spec's device ID grammar (unreserved characters), 10 of them as the spec suggests. */
-export function newDeviceId(): string {
+function newDeviceId(): string {
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   return [...randomBytes(10)].map((byte) => alphabet[byte % alphabet.length]).join('');
 }
@@ -200,6 +202,7 @@ export async function oauthLogin(
     throw new LoginError('server-error', 'The homeserver did not accept the new sign-in. You can try again.');
   }
   result.userId = who.userId;
+  await nameDevice(deps, baseUrl, result);
   return result;
 }
 
@@ -232,6 +235,20 @@ async function whoami(
     return { userId: body.user_id, deviceId: typeof body.device_id === 'string' ? body.device_id : null };
   } catch {
     return null;
+  }
+}
+
+/** Names the new device as password sign-ins name theirs; a failure only leaves it unnamed. */
+async function nameDevice(deps: OAuthDeps, baseUrl: string, login: LoginResult): Promise<void> {
+  try {
+    await deps.fetch(`${baseUrl}/_matrix/client/v3/devices/${encodeURIComponent(login.deviceId)}`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${login.accessToken}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ display_name: deps.deviceName }),
+      signal: AbortSignal.timeout(10_000),
+    });
+  } catch (error) {
+    deps.log.warn('could not name the new device', { cause: String(error) });
   }
 }
 

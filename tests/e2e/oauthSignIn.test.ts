@@ -11,15 +11,10 @@ import { randomUUID } from 'node:crypto';
 import keytar from 'keytar';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import {
-  authServicePlan,
-  startAuthService,
-  synapseMasConfig,
-  type AuthServiceInstance,
-} from '../support/authService.js';
+import { startMasHomeserver, type AuthServiceInstance, type MasHomeserver } from '../support/authService.js';
 import { launchChromium } from '../support/browser.js';
 import { signInAtProvider, type BrowserSignIn } from '../support/ssoBrowser.js';
-import { disposeSynapseDir, startSynapse, type SynapseInstance } from '../support/synapse.js';
+import type { SynapseInstance } from '../support/synapse.js';
 import type { Harness } from './harness/harness.js';
 import { signInWindow } from './support/signInWindow.js';
 import { dumpRendererState, waitUntilReady } from './support/pages.js';
@@ -34,6 +29,7 @@ describe('signing in with OAuth 2.0 (next-generation auth)', () => {
   let browser: Browser;
   let synapse: SynapseInstance;
   let auth: AuthServiceInstance;
+  let homeserver: MasHomeserver | undefined;
   let harness: Harness | undefined;
   let context: BrowserContext | undefined;
   /** Everyone's windows of a test, closed after it. */
@@ -41,10 +37,9 @@ describe('signing in with OAuth 2.0 (next-generation auth)', () => {
   let failed = false;
 
   beforeAll(async () => {
-    const plan = await authServicePlan();
-    synapse = await startSynapse({ config: synapseMasConfig(plan) });
-    // Short-lived access tokens, as MAS gives (5 minutes there): refreshes happen during the test.
-    auth = await startAuthService(plan, synapse.baseUrl, { accessTokenTtlS: ACCESS_TOKEN_TTL_S });
+    // Short-lived access tokens, as MAS gives (5 minutes there): refreshes are due within the test.
+    homeserver = await startMasHomeserver({ accessTokenTtlS: ACCESS_TOKEN_TTL_S });
+    ({ synapse, auth } = homeserver);
     browser = await launchChromium();
   }, 90_000);
   afterEach(async (test) => {
@@ -58,9 +53,7 @@ describe('signing in with OAuth 2.0 (next-generation auth)', () => {
   });
   afterAll(async () => {
     await browser?.close();
-    await auth?.stop();
-    await synapse?.stop();
-    if (synapse !== undefined) await disposeSynapseDir(synapse, failed ? 'test-results/oauth-e2e-synapse.log' : null);
+    await homeserver?.stop(failed ? 'test-results/oauth-e2e-synapse.log' : null);
   });
 
   async function window(): Promise<{ harness: Harness; page: Page }> {

@@ -16,15 +16,10 @@ import { createMainCore } from '../../main/core.js';
 import type { AccountState } from '../../preload/contract.js';
 import { startLoopbackSignIn } from '../../main/account/loopbackListener.js';
 import { createMemoryLogger } from '../../main/log.js';
-import {
-  authServicePlan,
-  startAuthService,
-  synapseMasConfig,
-  type AuthServiceInstance,
-} from '../support/authService.js';
+import { startMasHomeserver, type AuthServiceInstance, type MasHomeserver } from '../support/authService.js';
 import { launchChromium } from '../support/browser.js';
 import { signInAtProvider, type BrowserSignIn } from '../support/ssoBrowser.js';
-import { disposeSynapseDir, startSynapse, type SynapseInstance } from '../support/synapse.js';
+import type { SynapseInstance } from '../support/synapse.js';
 
 /** Short, so that a refresh is due within the test. */
 const ACCESS_TOKEN_TTL_S = 40;
@@ -33,19 +28,18 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
   let browser: Browser;
   let synapse: SynapseInstance;
   let auth: AuthServiceInstance;
+  let homeserver: MasHomeserver | undefined;
   let failed = false;
 
   beforeAll(async () => {
-    const plan = await authServicePlan();
-    synapse = await startSynapse({ config: synapseMasConfig(plan) });
-    auth = await startAuthService(plan, synapse.baseUrl, { accessTokenTtlS: ACCESS_TOKEN_TTL_S });
+    // Short-lived access tokens, as MAS gives (5 minutes there): refreshes are due within the test.
+    homeserver = await startMasHomeserver({ accessTokenTtlS: ACCESS_TOKEN_TTL_S });
+    ({ synapse, auth } = homeserver);
     browser = await launchChromium();
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
-    await auth?.stop();
-    await synapse?.stop();
-    if (synapse !== undefined) await disposeSynapseDir(synapse, failed ? 'test-results/oauth-synapse.log' : null);
+    await homeserver?.stop(failed ? 'test-results/oauth-synapse.log' : null);
   });
 
   /** One keychain for every AccountService of the test (as on one computer). */

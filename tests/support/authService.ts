@@ -19,7 +19,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Provider, { type KoaContextWithOIDC } from 'oidc-provider';
-import { freePort } from './synapse.js';
+import { disposeSynapseDir, freePort, startSynapse, type SynapseInstance } from './synapse.js';
 
 const MATRIX_RESOURCE = 'urn:matrix:homeserver';
 const API_SCOPE = 'urn:matrix:client:api:*';
@@ -37,8 +37,6 @@ export interface AuthServiceInstance extends AuthServicePlan {
   registrations(): number;
   /** Devices provisioned in Synapse and not yet deleted, as `localpart/DEVICE`. */
   liveDevices(): string[];
-  /** Every introspection Synapse made, in order: whether the token was active. */
-  introspections(): boolean[];
   /** From now on, refuses every client registration (as a server with a closed client policy). */
   refuseRegistrations(refuse: boolean): void;
   stop(): Promise<void>;
@@ -96,7 +94,6 @@ export async function startAuthService(
   let refusingRegistrations = false;
   const provisioned = new Set<string>();
   const devicesByGrant = new Map<string, { localpart: string; deviceId: string }>();
-  const introspections: boolean[] = [];
 
   const synapseMas = async (path: string, body: Record<string, unknown>) => {
     const response = await fetch(`${synapseBaseUrl}/_synapse/mas/${path}`, {
@@ -174,7 +171,6 @@ export async function startAuthService(
     const form = new URLSearchParams(await readBody(request));
     const token = await provider.AccessToken.find(form.get('token') ?? '');
     if (token === undefined || token.isExpired || token.accountId === undefined) {
-      introspections.push(false);
       json(response, 200, { active: false });
       return;
     }
@@ -186,7 +182,6 @@ export async function startAuthService(
       await synapseMas('upsert_device', { localpart: token.accountId, device_id: deviceId });
       provisioned.add(key);
     }
-    introspections.push(true);
     const body: Record<string, unknown> = {
       active: true,
       scope: scopes.join(' '),
@@ -224,11 +219,33 @@ export async function startAuthService(
     ...plan,
     registrations: () => registrations,
     liveDevices: () => [...provisioned],
-    introspections: () => [...introspections],
     refuseRegistrations: (refuse) => (refusingRegistrations = refuse),
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** A Synapse that hands all authentication to this service (as matrix.org does to MAS), and the service. */
+export interface MasHomeserver {
+  synapse: SynapseInstance;
+  auth: AuthServiceInstance;
+  /** Stops both; keeps Synapse's log at `keepLogAt` (a test failed), else removes its folder. */
+  stop(keepLogAt: string | null): Promise<void>;
+}
+
+export async function startMasHomeserver(options: { accessTokenTtlS?: number } = {}): Promise<MasHomeserver> {
+  const plan = await authServicePlan();
+  const synapse = await startSynapse({ config: synapseMasConfig(plan) });
+  const auth = await startAuthService(plan, synapse.baseUrl, options);
+  return {
+    synapse,
+    auth,
+    async stop(keepLogAt) {
+      await auth.stop();
+      await synapse.stop();
+      await disposeSynapseDir(synapse, keepLogAt);
     },
   };
 }
