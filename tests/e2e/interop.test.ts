@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
 import { buildPeers, type BuiltPeers } from '../peers/buildPeers.js';
 import type {} from '../peers/peers.globalSetup.js';
 import { callEventsInRoom, credentialsOf, openPeer, roomForTwo, until, type PeerPage } from '../peers/peerDriver.js';
@@ -178,6 +178,10 @@ describe('Switchboard against peers nobody here wrote, through Synapse', () => {
     // A known race between the two glare rules (docs/interop.md): it settles on one call
     // in most runs; retried, so the race is visible in the log without holding up CI.
     it('glare with MatrixCall: both call at once, one call connects', { retry: 2 }, async () => {
+      onTestFailed(async () => {
+        // Both sides' order of events, to tell the two glare rules' race apart (docs/interop.md).
+        console.error(`[MatrixCall's log]\n${JSON.stringify((await mc.log()).slice(-60), null, 1)}`);
+      });
       const [theirs] = await Promise.all([
         mc.placeCall(mcRoom, { video: false }),
         sb(me, `calls.place(${JSON.stringify(mcRoom)}, false)`),

@@ -107,6 +107,13 @@ class MatrixCallPeer implements PeerApi {
     });
     call.on(CallEvent.Hangup, () => {
       this.#log.add('hangup', call.callId, { reason: call.hangupReason ?? null, party: call.hangupParty ?? null });
+      // In glare the other side's invite rings here and is hung up while this side's own
+      // call goes on: the call to report and drive is then the one still live, not the
+      // newest (a person would look at the call that is still on their screen).
+      if (this.#current === call) {
+        const live = [...this.#known].reverse().find((other) => other.state !== CallState.Ended);
+        if (live !== undefined) this.#current = live;
+      }
     });
     call.on(CallEvent.Error, (error) => {
       this.#log.add('error', call.callId, { code: error.code, message: error.message });
