@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { createClaimedRedirects, isClaimedRedirect } from './account/claimedRedirect.js';
 import { startLoopbackSignIn } from './account/loopbackListener.js';
 import type { AccountState, RequestReply } from '../preload/contract.js';
 import { AccountService } from './account/accountService.js';
@@ -41,6 +42,11 @@ export interface MainCoreDeps {
   gatewayLimits?: GatewayLimits;
   /** Opens a URL in the system browser (Electron: shell.openExternal); single sign-on needs it. */
   openExternal?: (url: string) => Promise<void>;
+  /**
+   * The OS hands Switchboard's own URL scheme (claimedRedirect.ts) to this app, so OAuth may
+   * come back through it where a server refuses loopback. False or left out: loopback only.
+   */
+  claimedScheme?: boolean;
   /** How long single sign-on waits for the browser (5 minutes; tests shorten it). */
   signInWaitMs?: number;
   /** The screens and windows that can be shared (Electron: desktopCapturer). Left out: none. */
@@ -60,6 +66,12 @@ export interface MainCore {
   screenShare: ScreenSharePicker;
   /** LiveKit tokens for MatrixRTC calls, and the SFUs the window may reach. */
   livekit: LivekitTokens;
+  /**
+   * A URL or launch the OS handed over: a sign-in coming back through Switchboard's own
+   * scheme is taken by the waiting sign-in; anything else goes to the shell (links, toasts).
+   */
+  openUrl(url: string): void;
+  handleLaunch(argv: readonly string[], launch: 'first' | 'second'): void;
 }
 
 export function normalisePlatform(platform: string): RequestReply<'app.info'>['platform'] {
@@ -74,6 +86,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
   };
   const emit: EmitEvent = deps.emit ?? (() => undefined);
   const shell = createDesktopShell({ ...deps.shell, platform: deps.identity.platform, emit, log: deps.log });
+  const claimed = createClaimedRedirects((message, fields) => deps.log.warn(message, fields));
   const account = new AccountService({
     fetch: deps.fetch,
     store: new CredentialStore(deps.secrets, deps.keychainService),
@@ -92,6 +105,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
             openExternal: deps.openExternal,
             startLoopback: (purpose) =>
               startLoopbackSignIn(purpose, { log: (message, fields) => deps.log.warn(message, fields) }),
+            ...(deps.claimedScheme === true ? { startClaimed: (issuer: string) => claimed.start(issuer) } : {}),
             browserBack: () => shell.showWindow(),
             ...(deps.signInWaitMs === undefined ? {} : { waitMs: deps.signInWaitMs }),
           },
@@ -127,6 +141,14 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
     shell,
     screenShare,
     livekit,
+    openUrl(url) {
+      if (claimed.take(url) === 'not-ours') shell.openUrl(url);
+    },
+    handleLaunch(argv, launch) {
+      const signInUrl = argv.find(isClaimedRedirect);
+      if (signInUrl === undefined) shell.handleLaunch(argv, launch);
+      else claimed.take(signInUrl);
+    },
     handlers: {
       'app.info': () => info,
       'account.state': () => account.state(),

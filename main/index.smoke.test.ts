@@ -6,6 +6,7 @@
  * and the keychain depend on.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { CLAIMED_REDIRECT_URI, CLAIMED_SCHEME } from './account/claimedRedirect.js';
 import { createElectronStandIn, type ElectronStandIn, type StandInOptions } from './testing/electronStandIn.js';
 
 const holder = vi.hoisted(() => ({ standIn: null as unknown, keytar: null as unknown }));
@@ -226,6 +227,37 @@ describe('main/index.ts against a stand-in for Electron', () => {
     const [menu] = recorded.applicationMenu as { label: string; submenu: { role?: string }[] }[][];
     expect(menu?.map((item) => item.label)).toEqual(['Switchboard', 'Edit', 'Window']);
     expect(menu?.[1]?.submenu.map((item) => item.role)).toEqual(expect.arrayContaining(['copy', 'paste']));
+  });
+
+  it('claims the sign-in scheme only where the OS hands it over, and a sign-in link never reaches the shell', async () => {
+    const dev = await started({ platform: 'linux', isPackaged: false });
+    expect(dev.recorded.protocolClients).toEqual([]);
+
+    const installed = await started({
+      platform: 'linux',
+      isPackaged: true,
+      appPath: '/opt/Switchboard/resources/app.asar',
+    });
+    expect(installed.recorded.protocolClients).toEqual(['matrix', CLAIMED_SCHEME]);
+    const window = installed.recorded.windows[0]!;
+    const shown = window.calls.length;
+    // A second launch carrying a sign-in answer while no sign-in waits: refused, no window, no link.
+    installed.recorded.appListeners.get('second-instance')?.({}, [
+      '/opt/Switchboard/switchboard',
+      `${CLAIMED_REDIRECT_URI}?code=stolen&state=guess`,
+    ]);
+    installed.recorded.appListeners.get('open-url')?.(
+      { preventDefault: () => undefined },
+      `${CLAIMED_REDIRECT_URI}?code=x&state=y`,
+    );
+    expect(window.calls.slice(shown)).toEqual([]);
+    expect(window.sent.filter((sent) => sent.channel.includes('link'))).toEqual([]);
+    // A matrix: link still goes to the shell, which brings the window forward.
+    installed.recorded.appListeners.get('second-instance')?.({}, [
+      '/opt/Switchboard/switchboard',
+      'matrix:u/alice:example.org?action=call',
+    ]);
+    expect(window.calls.slice(shown)).toContain('show');
   });
 
   it('gives a development run on Windows a Start-menu shortcut carrying its toast ID', async () => {

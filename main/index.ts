@@ -22,6 +22,7 @@ import {
   session,
   shell,
 } from 'electron';
+import { CLAIMED_SCHEME } from './account/claimedRedirect.js';
 import { loadKeychain } from './account/keychainLoader.js';
 import { createNetFetch } from './account/netFetch.js';
 import { appLayout } from './appLayout.js';
@@ -236,9 +237,9 @@ if (selfTest) {
   app.on('open-url', (event, url) => {
     event.preventDefault();
     if (core === null) earlyUrls.push(url);
-    else core.shell.openUrl(url);
+    else core.openUrl(url);
   });
-  app.on('second-instance', (_event, argv) => core?.shell.handleLaunch(argv, 'second'));
+  app.on('second-instance', (_event, argv) => core?.handleLaunch(argv, 'second'));
   app.on('activate', () => core?.shell.showWindow());
   app.on('before-quit', () => {
     quitting = true;
@@ -264,14 +265,21 @@ if (selfTest) {
   installApplicationMenu();
 
   void app.whenReady().then(async () => {
+    // What the OS runs for this app's URL schemes: a development run is Electron with the app's folder.
+    const devArgs = app.isPackaged ? [] : [path.resolve(process.argv[1] ?? '.')];
     if (process.platform === 'win32') {
       // Toasts belong to the app by this ID; their buttons come back through this scheme.
       applyWindowsToastIdentity(APP_ID, log);
-      const devArgs = app.isPackaged ? [] : [path.resolve(process.argv[1] ?? '.')];
       app.setAsDefaultProtocolClient(DEFAULT_ACTIVATION_SCHEME, process.execPath, devArgs);
     }
     // A development build does not take over the system's matrix: links.
     if (app.isPackaged) app.setAsDefaultProtocolClient('matrix');
+    // OAuth's way back for servers that refuse loopback (claimedRedirect.ts): offered only where
+    // the OS confirms the scheme is this app's (installers declare it; Windows dev runs register it).
+    const claimedScheme =
+      app.isPackaged || process.platform === 'win32'
+        ? app.setAsDefaultProtocolClient(CLAIMED_SCHEME, process.execPath, devArgs)
+        : false;
 
     trayAvailable = await detectTrayAvailability({
       platform: process.platform,
@@ -286,6 +294,7 @@ if (selfTest) {
       listCaptureSources,
       // Single sign-on happens in the person's own browser, never in a web view of ours.
       openExternal: (url) => shell.openExternal(url),
+      claimedScheme,
       deviceName: `Switchboard on ${os.hostname()}`,
       onAccountChange: (state) => emit('account.changed', state),
       emit,
@@ -318,8 +327,8 @@ if (selfTest) {
     if (process.platform !== 'darwin') tray?.onClick(() => created.shell.trayIconClicked());
     nativeTheme.on('updated', () => created.shell.refreshTray());
 
-    created.shell.handleLaunch(process.argv, 'first');
-    for (const url of earlyUrls.splice(0)) created.shell.openUrl(url);
+    created.handleLaunch(process.argv, 'first');
+    for (const url of earlyUrls.splice(0)) created.openUrl(url);
     void created.account.restore();
     registerBridge(ipcMain, {
       handlers: created.handlers,

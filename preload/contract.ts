@@ -207,7 +207,19 @@ export const requestContract = {
         /** The homeserver signs people in through its OAuth 2.0 authorization server (in the browser). */
         oauth: z.boolean(),
         providers: z
-          .array(z.object({ id: z.string().max(255), name: z.string().max(100), brand: z.string().max(20).nullable() }))
+          .array(
+            z.object({
+              id: z.string().max(255),
+              name: z.string().max(100),
+              brand: z.string().max(20).nullable(),
+              /** The provider's icon: a raster image main fetched and checked (providerIcons.ts), or null. */
+              icon: z
+                .string()
+                .max(90_000)
+                .regex(/^data:image\/(?:png|jpeg|gif|webp);base64,[A-Za-z0-9+/]+={0,2}$/)
+                .nullable(),
+            }),
+          )
           .max(20),
       }),
       z.object({ outcome: z.literal('failed'), kind: z.enum(signInFailureKinds), message: z.string() }),

@@ -5,6 +5,7 @@ import { DiscoveryError, parseMatrixId, resolveHomeserver, type FetchLike } from
 import type { LoopbackPurpose, LoopbackSignIn } from './loopbackListener.js';
 import { fetchAuthMetadata, oauthLogin, refreshOAuthTokens, revokeOAuthSession } from './oauthLogin.js';
 import { LoginError, passwordLogin, type LoginResult } from './passwordLogin.js';
+import { fetchProviderIcons } from './providerIcons.js';
 import { SSO_WAIT_MS, signInOptions, ssoLogin } from './ssoLogin.js';
 
 export interface AccountServiceDeps {
@@ -21,6 +22,8 @@ export interface AccountServiceDeps {
   browser?: {
     openExternal: (url: string) => Promise<void>;
     startLoopback: (purpose: LoopbackPurpose) => Promise<LoopbackSignIn>;
+    /** OAuth's second way back, Switchboard's own URL scheme, where the OS routes it here (claimedRedirect.ts). */
+    startClaimed?: (issuer: string) => LoopbackSignIn;
     browserBack: () => void;
     waitMs?: number;
   };
@@ -166,7 +169,15 @@ export class AccountService {
           message: `${baseUrl} offers no way of signing in that Switchboard can use (neither a password nor single sign-on).`,
         };
       }
-      return { outcome: 'options', homeserverUrl: baseUrl, ...options, oauth: false };
+      const icons = await fetchProviderIcons(this.#deps.fetch, baseUrl, options.providers);
+      return {
+        outcome: 'options',
+        homeserverUrl: baseUrl,
+        password: options.password,
+        sso: options.sso,
+        oauth: false,
+        providers: options.providers.map(({ id, name, brand }) => ({ id, name, brand, icon: icons.get(id) ?? null })),
+      };
     } catch (error) {
       if (error instanceof DiscoveryError || error instanceof LoginError) {
         return { outcome: 'failed', kind: error.kind, message: error.message };

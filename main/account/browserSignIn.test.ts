@@ -64,7 +64,7 @@ describe('signing in through the browser', () => {
       password: false,
       sso: true,
       oauth: false,
-      providers: [{ id: 'corp', name: 'Corp', brand: null }],
+      providers: [{ id: 'corp', name: 'Corp', brand: null, icon: null }],
     });
   });
 

@@ -47,15 +47,18 @@ describe('the keychain entry of an OAuth 2.0 session', () => {
     const store = new CredentialStore(secrets, 'test');
     const clients = store.oauthClients();
     await expect(clients.get(metadata.issuer)).resolves.toBeNull();
-    await clients.set(metadata.issuer, '01JCLIENT');
-    await clients.set('https://other.example/', '01JOTHER');
+    await clients.set(metadata.issuer, { clientId: '01JCLIENT', redirect: 'loopback' });
+    await clients.set('https://other.example/', { clientId: '01JOTHER', redirect: 'claimed' });
     await store.save(oauthSession);
     await store.clear();
     await expect(store.load()).resolves.toEqual({ credentials: null });
-    await expect(clients.get(metadata.issuer)).resolves.toBe('01JCLIENT');
+    await expect(clients.get(metadata.issuer)).resolves.toEqual({ clientId: '01JCLIENT', redirect: 'loopback' });
     await clients.forget(metadata.issuer);
     await expect(clients.get(metadata.issuer)).resolves.toBeNull();
-    await expect(clients.get('https://other.example/')).resolves.toBe('01JOTHER');
+    await expect(clients.get('https://other.example/')).resolves.toEqual({ clientId: '01JOTHER', redirect: 'claimed' });
+    // A client kept by an earlier version (a bare ID) came back through loopback.
+    secrets.entries.set('oauth-clients', JSON.stringify({ [metadata.issuer]: '01JOLD' }));
+    await expect(clients.get(metadata.issuer)).resolves.toEqual({ clientId: '01JOLD', redirect: 'loopback' });
     // A damaged entry is no memory at all (registration simply happens again).
     secrets.entries.set('oauth-clients', '{not json');
     await expect(clients.get('https://other.example/')).resolves.toBeNull();

@@ -46,7 +46,16 @@ const SESSION_ACCOUNT = 'session';
 const STORE_KEY_ACCOUNT = 'crypto-store-key';
 /** Switchboard's client IDs at authorization servers: not secret, not personal, kept across sign-outs. */
 const OAUTH_CLIENTS_ACCOUNT = 'oauth-clients';
-const oauthClientsSchema = z.record(z.string().max(2048), z.string().min(1).max(1024));
+const clientIdSchema = z.string().min(1).max(1024);
+/** Per issuer: the client and how its browser comes back (a bare client ID, as first kept, is a loopback client). */
+const oauthClientsSchema = z.record(
+  z.string().max(2048),
+  z.union([
+    clientIdSchema.transform((clientId) => ({ clientId, redirect: 'loopback' as const })),
+    z.object({ clientId: clientIdSchema, redirect: z.enum(['loopback', 'claimed']) }),
+  ]),
+);
+type KeptClients = z.infer<typeof oauthClientsSchema>;
 
 /**
  * Credentials and the crypto-store key, in the OS keychain and nowhere else. There is no
@@ -106,7 +115,7 @@ export class CredentialStore {
 
   /** The client IDs Switchboard registered, per authorization server (issuer). */
   oauthClients(): OAuthClientMemory {
-    const read = async (): Promise<Record<string, string>> => {
+    const read = async (): Promise<KeptClients> => {
       const raw = await this.#call(() => this.#secrets.getPassword(this.#service, OAUTH_CLIENTS_ACCOUNT));
       try {
         const parsed = oauthClientsSchema.safeParse(JSON.parse(raw ?? '{}'));
@@ -115,11 +124,11 @@ export class CredentialStore {
         return {};
       }
     };
-    const write = (clients: Record<string, string>) =>
+    const write = (clients: KeptClients) =>
       this.#call(() => this.#secrets.setPassword(this.#service, OAUTH_CLIENTS_ACCOUNT, JSON.stringify(clients)));
     return {
       get: async (issuer) => (await read())[issuer] ?? null,
-      set: async (issuer, clientId) => write({ ...(await read()), [issuer]: clientId }),
+      set: async (issuer, client) => write({ ...(await read()), [issuer]: client }),
       forget: async (issuer) =>
         write(Object.fromEntries(Object.entries(await read()).filter(([known]) => known !== issuer))),
     };

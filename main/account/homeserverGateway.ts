@@ -46,7 +46,8 @@ function parseMatrixError(text: string): { errcode?: string; soft_logout?: boole
   }
 }
 
-async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
+/** The body, refused (GatewayRefusal) as soon as it passes `maxBytes`: the rest is not read. */
+export async function readCapped(response: Response, maxBytes: number): Promise<Uint8Array> {
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > maxBytes) {
     await response.body?.cancel();

@@ -22,8 +22,8 @@ describe('what a homeserver offers for signing in', () => {
       password: true,
       sso: true,
       providers: [
-        { id: 'oidc-github', name: 'GitHub', brand: 'github' },
-        { id: 'oidc-corp', name: 'Corp SSO', brand: null },
+        { id: 'oidc-github', name: 'GitHub', brand: 'github', iconMxc: 'mxc://x/y' },
+        { id: 'oidc-corp', name: 'Corp SSO', brand: null, iconMxc: null },
       ],
     });
   });
@@ -65,7 +65,7 @@ describe('what a homeserver offers for signing in', () => {
         },
       ],
     });
-    expect(options.providers[0]).toEqual({ id: 'branded', name: 'B', brand: null });
+    expect(options.providers[0]).toEqual({ id: 'branded', name: 'B', brand: null, iconMxc: null });
     expect(options.providers).toHaveLength(20);
     expect(options.providers.map((p) => p.id)).not.toContain('../evil');
   });

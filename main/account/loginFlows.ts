@@ -4,6 +4,7 @@
  * Pure: anything malformed in the reply is left out (and the rest still offered), so a
  * homeserver cannot put more than 20 buttons, a long name or a strange ID on the screen.
  */
+import { parseMxc } from './providerIcons.js';
 
 export interface IdentityProvider {
   /** The ID for `/login/sso/redirect/{id}`. */
@@ -12,6 +13,8 @@ export interface IdentityProvider {
   name: string;
   /** A well-known brand (github, gitlab, google, apple, facebook, twitter), for its colours. */
   brand: string | null;
+  /** The provider's icon as the server names it (a well-formed `mxc://` URI), fetched by providerIcons.ts. */
+  iconMxc: string | null;
 }
 
 export interface SignInOptions {
@@ -55,7 +58,8 @@ function provider(entry: unknown): IdentityProvider | null {
     .slice(0, MAX_NAME);
   if (name === '') return null;
   const brand = typeof entry.brand === 'string' && BRANDS.has(entry.brand) ? entry.brand : null;
-  return { id: entry.id, name, brand };
+  const iconMxc = typeof entry.icon === 'string' && parseMxc(entry.icon) !== null ? entry.icon : null;
+  return { id: entry.id, name, brand, iconMxc };
 }
 
 export function parseLoginFlows(reply: unknown): SignInOptions {

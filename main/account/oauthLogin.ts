@@ -11,6 +11,7 @@
 import { randomBytes } from 'node:crypto';
 import { OAuth2, OAuthGrantType } from 'matrix-js-sdk/lib/oauth/index.js';
 import { OAuth2HTTPError } from 'matrix-js-sdk/lib/oauth/error.js';
+import { CLAIMED_REDIRECT_URI } from './claimedRedirect.js';
 import type { FetchLike } from './homeserverDiscovery.js';
 import type { LoopbackPurpose, LoopbackSignIn } from './loopbackListener.js';
 import { usableAuthMetadata, type AuthMetadata } from './oauthMetadata.js';
@@ -27,10 +28,19 @@ export interface OAuthSession {
   metadata: AuthMetadata;
 }
 
-/** Client IDs per authorization server (the issuer), kept across sign-outs. */
+/** How the browser comes back: the loopback listener, or Switchboard's own URL scheme (claimedRedirect.ts). */
+export type RedirectKind = 'loopback' | 'claimed';
+
+/** Switchboard as registered with one authorization server. */
+export interface RegisteredClient {
+  clientId: string;
+  redirect: RedirectKind;
+}
+
+/** The registered clients per authorization server (the issuer), kept across sign-outs. */
 export interface OAuthClientMemory {
-  get(issuer: string): Promise<string | null>;
-  set(issuer: string, clientId: string): Promise<void>;
+  get(issuer: string): Promise<RegisteredClient | null>;
+  set(issuer: string, client: RegisteredClient): Promise<void>;
   forget(issuer: string): Promise<void>;
 }
 
@@ -38,6 +48,12 @@ export interface OAuthDeps {
   fetch: FetchLike;
   openExternal: (url: string) => Promise<void>;
   startLoopback: (purpose: LoopbackPurpose) => Promise<LoopbackSignIn>;
+  /**
+   * Waits for the callback through Switchboard's URL scheme; present only where the OS hands
+   * that scheme to this app (a packaged install that registered it). Used with servers that
+   * refuse loopback redirects.
+   */
+  startClaimed?: (issuer: string) => LoopbackSignIn;
   browserBack: () => void;
   clients: OAuthClientMemory;
   /** What the new device is called ("Switchboard on …"): the authorization server leaves it unnamed. */
@@ -106,39 +122,55 @@ const sdkLogger = (log: OAuthDeps['log']) => {
   return logger;
 };
 
-async function clientIdFor(deps: OAuthDeps, metadata: AuthMetadata): Promise<string> {
+function register(deps: OAuthDeps, metadata: AuthMetadata, redirectUri: string): Promise<string> {
+  return withinLimit(
+    OAuth2.registerClient(
+      metadata,
+      {
+        application_type: 'native',
+        client_name: 'Switchboard',
+        client_uri: CLIENT_URI,
+        policy_uri: `${CLIENT_URI}privacy`,
+        tos_uri: `${CLIENT_URI}terms`,
+        redirect_uris: [redirectUri],
+        grant_types: [OAuthGrantType.AuthorizationCode, OAuthGrantType.RefreshToken],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      },
+      sdkLogger(deps.log),
+    ),
+    'client registration',
+  );
+}
+
+/**
+ * Switchboard's client at this authorization server: remembered, or registered now with a
+ * loopback redirect (RFC 8252's recommendation, and what MAS accepts); a server that refuses
+ * that is asked once more with Switchboard's own scheme, where the OS routes it here.
+ * (matrix-js-sdk reports a refused registration without the server's error code, so any
+ * refusal of the loopback registration leads to the second try.)
+ */
+async function registeredClient(deps: OAuthDeps, metadata: AuthMetadata): Promise<RegisteredClient> {
   const remembered = await deps.clients.get(metadata.issuer);
-  if (remembered !== null) return remembered;
-  let clientId: string;
-  try {
-    clientId = await withinLimit(
-      OAuth2.registerClient(
-        metadata,
-        {
-          application_type: 'native',
-          client_name: 'Switchboard',
-          client_uri: CLIENT_URI,
-          policy_uri: `${CLIENT_URI}privacy`,
-          tos_uri: `${CLIENT_URI}terms`,
-          redirect_uris: [REGISTERED_REDIRECT_URI],
-          grant_types: [OAuthGrantType.AuthorizationCode, OAuthGrantType.RefreshToken],
-          response_types: ['code'],
-          token_endpoint_auth_method: 'none',
-        },
-        sdkLogger(deps.log),
-      ),
-      'client registration',
-    );
-  } catch (error) {
-    deps.log.warn('oauth client registration failed', { issuer: metadata.issuer, cause: String(error) });
-    throw new LoginError(
-      'server-error',
-      `${metadata.issuer} did not accept Switchboard as an app (registration failed).`,
-    );
+  if (remembered !== null && (remembered.redirect === 'loopback' || deps.startClaimed !== undefined)) {
+    return remembered;
   }
-  await deps.clients.set(metadata.issuer, clientId);
-  deps.log.info('oauth client registered', { issuer: metadata.issuer });
-  return clientId;
+  const attempts: [RedirectKind, string][] = [['loopback', REGISTERED_REDIRECT_URI]];
+  if (deps.startClaimed !== undefined) attempts.push(['claimed', CLAIMED_REDIRECT_URI]);
+  for (const [redirect, uri] of attempts) {
+    try {
+      const client = { clientId: await register(deps, metadata, uri), redirect };
+      await deps.clients.set(metadata.issuer, client);
+      deps.log.info('oauth client registered', { issuer: metadata.issuer, redirect });
+      return client;
+    } catch (error) {
+      deps.log.warn('oauth client registration failed', { issuer: metadata.issuer, redirect, cause: String(error) });
+    }
+  }
+  throw new LoginError(
+    'server-error',
+    `${metadata.issuer} did not accept Switchboard as an app (registration failed).`,
+  );
 }
 
 /** The server's OAuth error code, where it gave one. */
@@ -151,23 +183,27 @@ export async function oauthLogin(
   metadata: AuthMetadata,
   signal: AbortSignal,
 ): Promise<LoginResult & { oauth: OAuthSession }> {
-  const clientId = await clientIdFor(deps, metadata);
+  const { clientId, redirect } = await registeredClient(deps, metadata);
   if (signal.aborted) throw new LoginError('cancelled', 'Sign-in cancelled.');
   const deviceId = newDeviceId();
   const oauth = new OAuth2(metadata, { clientId, deviceId }, sdkLogger(deps.log));
 
-  const loopback = await deps.startLoopback({ kind: 'oauth', issuer: metadata.issuer });
-  const onAbort = () => loopback.cancel('cancelled');
+  // Where the browser comes back: the loopback listener, or the app's own scheme.
+  const callback =
+    redirect === 'claimed' && deps.startClaimed !== undefined
+      ? deps.startClaimed(metadata.issuer)
+      : await deps.startLoopback({ kind: 'oauth', issuer: metadata.issuer });
+  const onAbort = () => callback.cancel('cancelled');
   signal.addEventListener('abort', onAbort, { once: true });
-  const timer = setTimeout(() => loopback.cancel('timed-out'), deps.waitMs);
+  const timer = setTimeout(() => callback.cancel('timed-out'), deps.waitMs);
   let code: string;
   try {
     // response_mode=query: a fragment never reaches the listener.
-    const url = await oauth.generateAuthorizationCodeGrantUrl(loopback.state, loopback.redirectUrl, 'query');
+    const url = await oauth.generateAuthorizationCodeGrantUrl(callback.state, callback.redirectUrl, 'query');
     await deps.openExternal(url);
-    code = await loopback.secret;
+    code = await callback.secret;
   } catch (error) {
-    loopback.cancel('failed');
+    callback.cancel('failed');
     throw browserStepError(error, deps.waitMs);
   } finally {
     clearTimeout(timer);
@@ -177,7 +213,7 @@ export async function oauthLogin(
 
   let tokens;
   try {
-    tokens = await withinLimit(oauth.completeAuthorizationCodeGrant(code, loopback.redirectUrl), 'code exchange');
+    tokens = await withinLimit(oauth.completeAuthorizationCodeGrant(code, callback.redirectUrl), 'code exchange');
   } catch (error) {
     const errorCode = oauthErrorCode(error);
     deps.log.warn('oauth code exchange failed', { errorCode, cause: String(error) });

@@ -9,6 +9,7 @@ import { getConfig, validateConfiguration } from 'app-builder-lib/out/util/confi
 import type { Configuration } from 'app-builder-lib';
 import { DebugLogger } from 'builder-util';
 import FpmTarget from 'app-builder-lib/out/targets/FpmTarget.js';
+import { CLAIMED_SCHEME } from '../account/claimedRedirect.js';
 import { describe, expect, it } from 'vitest';
 import { SHIPPED_ELECTRON_BUILDER_FUSES } from '../../tests/support/fuses.js';
 import { NOTIFICATION_ICON_FILE, TRAY_ICON_STATES, trayIconFile } from './trayIcons.js';
@@ -29,11 +30,19 @@ describe('electron-builder.yml', () => {
     await expect(validate(nested)).rejects.toThrow(/configuration\.linux/);
   });
 
-  it('names the app, registers matrix: links and asks for microphone and camera on macOS', async () => {
+  it('names the app, registers matrix: links and the sign-in scheme, and asks for microphone and camera on macOS', async () => {
     const config = await load();
     expect(config.appId).toBe('org.switchboardphone.Switchboard');
     expect(config.productName).toBe('Switchboard');
-    expect(config.protocols).toEqual([{ name: 'Matrix link', schemes: ['matrix'] }]);
+    expect(config.protocols).toEqual([
+      { name: 'Matrix link', schemes: ['matrix'] },
+      { name: 'Switchboard sign-in', schemes: [CLAIMED_SCHEME] },
+    ]);
+    // Linux hands a scheme to the app whose desktop entry claims it.
+    const desktop = (config.linux?.desktop as { entry: Record<string, string> }).entry;
+    expect(desktop.MimeType!.split(';')).toEqual(
+      expect.arrayContaining(['x-scheme-handler/matrix', `x-scheme-handler/${CLAIMED_SCHEME}`]),
+    );
     expect(config.mac?.extendInfo).toMatchObject({
       NSMicrophoneUsageDescription: expect.any(String),
       NSCameraUsageDescription: expect.any(String),

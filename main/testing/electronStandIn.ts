@@ -48,6 +48,8 @@ export function createElectronStandIn(options: StandInOptions) {
     applicationMenu: [] as unknown[],
     shortcuts: [] as { path: string; operation: string; details: Record<string, unknown> }[],
     appUserModelIds: [] as string[],
+    /** app.setAsDefaultProtocolClient: the URL schemes the app asked the OS to hand it. */
+    protocolClients: [] as string[],
     dockBounces: [] as string[],
     exitCode: null as number | null,
     ready: null as null | (() => void),
@@ -144,7 +146,10 @@ export function createElectronStandIn(options: StandInOptions) {
     getLoginItemSettings: () => ({ openAtLogin: false, wasOpenedAtLogin: false }),
     setLoginItemSettings: noop,
     setAppUserModelId: (id: string) => void recorded.appUserModelIds.push(id),
-    setAsDefaultProtocolClient: () => true,
+    setAsDefaultProtocolClient: (scheme: string) => {
+      recorded.protocolClients.push(scheme);
+      return true;
+    },
     // The dock exists on macOS only.
     ...(options.platform === 'darwin'
       ? {

@@ -6,6 +6,10 @@ import { AccountStore } from '../state/accountStore.svelte.js';
 import { fakeBridge } from '../testing/fakeBridge.js';
 import SignIn from './SignIn.svelte';
 
+/** A 1×1 PNG, as main hands provider icons over. */
+const CORP_ICON =
+  'data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==';
+
 function setup(reply: () => Promise<RequestReply<'account.signIn'>>) {
   const fake = fakeBridge({
     'account.state': () => ({ status: 'signed-out', reason: 'never-signed-in', wipeStores: false }),
@@ -116,14 +120,17 @@ describe('SignIn through the browser', () => {
       sso: true,
       oauth: false,
       providers: [
-        { id: 'oidc-github', name: 'GitHub', brand: 'github' },
-        { id: 'oidc-corp', name: 'Corp', brand: null },
+        { id: 'oidc-github', name: 'GitHub', brand: 'github', icon: null },
+        { id: 'oidc-corp', name: 'Corp', brand: null, icon: CORP_ICON },
       ],
     });
     expect(screen.queryByRole('button', { name: /Continue with/ })).toBeNull();
     await enter('@alice:example.org');
-    expect(screen.getByRole('button', { name: 'Continue with GitHub' })).toBeTruthy();
-    expect(screen.getByRole('button', { name: 'Continue with Corp' })).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Continue with GitHub' }).querySelector('img')).toBeNull();
+    // The icon is decoration: the button's name stays the provider's.
+    const corp = screen.getByRole('button', { name: 'Continue with Corp' });
+    expect(corp.querySelector('img')?.getAttribute('src')).toBe(CORP_ICON);
+    expect(corp.querySelector('img')?.getAttribute('alt')).toBe('');
     expect(screen.getByLabelText('Password')).toBeTruthy();
   });
 
@@ -187,7 +194,7 @@ describe('SignIn through the browser', () => {
       password: false,
       sso: true,
       oauth: false,
-      providers: [{ id: 'corp', name: 'Corp', brand: null }],
+      providers: [{ id: 'corp', name: 'Corp', brand: null, icon: null }],
     });
     await enter('@a:example.org');
     await fireEvent.click(screen.getByRole('button', { name: 'Continue with Corp' }));

@@ -48,6 +48,14 @@ describe('signing in through the browser (single sign-on)', () => {
   it('offers the provider, waits for the browser, comes forward signed in with no token in the window, and rings for a call', async () => {
     const { harness: h, page } = await window();
     await page.getByRole('button', { name: `Continue with ${sso!.idpName}` }).waitFor({ timeout: 15_000 });
+    // The provider's icon, shown as the picture it is (decoded by the window, not a broken image).
+    const icon = page.getByRole('button', { name: `Continue with ${sso!.idpName}` }).locator('img');
+    const decodedWidth = () =>
+      icon.evaluate((element) => {
+        const image = element as unknown as { complete: boolean; naturalWidth: number };
+        return image.complete ? image.naturalWidth : 0;
+      });
+    await expect.poll(decodedWidth).toBeGreaterThan(0);
     await shoot(page, '27-sign-in-sso');
 
     const login = `sam${randomUUID().slice(0, 6)}`;

@@ -9,6 +9,12 @@ import { randomUUID } from 'node:crypto';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AccountService } from '../../main/account/accountService.js';
+import {
+  CLAIMED_REDIRECT_URI,
+  createClaimedRedirects,
+  isClaimedRedirect,
+  type ClaimedRedirects,
+} from '../../main/account/claimedRedirect.js';
 import { CredentialStore, type Credentials, type SecretStore } from '../../main/account/credentialStore.js';
 import { createFakeElectronNet } from '../../main/account/fakeElectronNet.testing.js';
 import { createNetFetch } from '../../main/account/netFetch.js';
@@ -35,7 +41,8 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
     // Short-lived access tokens, as MAS gives (5 minutes there): refreshes are due within the test.
     homeserver = await startMasHomeserver({ accessTokenTtlS: ACCESS_TOKEN_TTL_S });
     ({ synapse, auth } = homeserver);
-    browser = await launchChromium();
+    // Reaching only this machine by itself: one test follows the browser to Switchboard's own scheme.
+    browser = await launchChromium({ loopbackOnly: true });
   }, 90_000);
   afterAll(async () => {
     await browser?.close();
@@ -55,7 +62,7 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
 
   function account(
     onBrowser: (url: string) => Promise<void>,
-    options: { waitMs?: number; keychain?: Map<string, string> } = {},
+    options: { waitMs?: number; keychain?: Map<string, string>; claimed?: ClaimedRedirects } = {},
   ) {
     let back = 0;
     const log = createMemoryLogger('oauth');
@@ -70,6 +77,7 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
       browser: {
         openExternal: onBrowser,
         startLoopback: (purpose) => startLoopbackSignIn(purpose),
+        ...(options.claimed === undefined ? {} : { startClaimed: options.claimed.start }),
         browserBack: () => (back += 1),
         waitMs: options.waitMs ?? 60_000,
       },
@@ -214,6 +222,78 @@ describe('OAuth 2.0 sign-in through the homeserver’s authorization server', ()
       });
     } finally {
       auth.refuseRegistrations(false);
+    }
+    expect(opened).toBe(0);
+  });
+
+  it('a server that refuses loopback redirects: Switchboard registers its own scheme, and the browser comes back through the OS', async () => {
+    const login = `oa${randomUUID().slice(0, 6)}`;
+    const entries = new Map<string, string>();
+    const claimed = createClaimedRedirects(() => undefined);
+    const links: string[] = [];
+    const verdicts: string[] = [];
+    // The OS: hands a navigation to Switchboard's scheme to Switchboard (here, to main's claimed redirects).
+    const appLink = {
+      accepts: isClaimedRedirect,
+      open: (link: string) => {
+        links.push(link);
+        verdicts.push(claimed.take(link));
+      },
+    };
+    const t = account(
+      async (url) => {
+        expect(new URL(url).searchParams.get('redirect_uri')).toBe(CLAIMED_REDIRECT_URI);
+        await (await signInAtProvider(browser, url, login, { appLink })).page.context().close();
+      },
+      { keychain: entries, claimed },
+    );
+    const before = auth.registrations();
+    auth.refuseLoopbackRedirects(true);
+    try {
+      const reply = await t.service.signInWithBrowser({ ...request, homeserverUrl: synapse.baseUrl });
+      expect(reply).toMatchObject({ outcome: 'signed-in', session: { userId: `@${login}:localhost` } });
+    } finally {
+      auth.refuseLoopbackRedirects(false);
+    }
+    expect(verdicts).toEqual(['accepted']);
+    expect(links[0]).toMatch(/^org\.switchboardphone\.switchboard:\/oauth-callback\?code=/);
+    expect(t.back()).toBe(1);
+    // One registration, with the scheme only: the loopback one was refused.
+    expect(auth.registrations()).toBe(before + 1);
+    expect(auth.registeredRedirects().at(-1)).toEqual([CLAIMED_REDIRECT_URI]);
+    const kept = JSON.parse(entries.get('session')!) as Credentials;
+    expect((await whoami(kept.accessToken)).status).toBe(200);
+    // The same link again (replayed by another app that claims the scheme): refused, nothing changes.
+    expect(claimed.take(links[0]!)).toBe('refused');
+    await t.service.signOut();
+
+    // Signing in again on this computer: the remembered client and its way back, no new registration.
+    const again = account(
+      async (url) => {
+        expect(new URL(url).searchParams.get('redirect_uri')).toBe(CLAIMED_REDIRECT_URI);
+        await (await signInAtProvider(browser, url, login, { appLink })).page.context().close();
+      },
+      { keychain: entries, claimed },
+    );
+    await expect(
+      again.service.signInWithBrowser({ ...request, homeserverUrl: synapse.baseUrl }),
+    ).resolves.toMatchObject({ outcome: 'signed-in' });
+    expect(auth.registrations()).toBe(before + 1);
+    await again.service.signOut();
+  });
+
+  it('a server that refuses loopback, where the OS does not route Switchboard’s scheme to it: refused in words, no browser', async () => {
+    let opened = 0;
+    const t = account(async () => void (opened += 1), { keychain: new Map() });
+    auth.refuseLoopbackRedirects(true);
+    try {
+      await expect(t.service.signInWithBrowser({ ...request, homeserverUrl: synapse.baseUrl })).resolves.toMatchObject({
+        outcome: 'failed',
+        kind: 'server-error',
+        message: expect.stringContaining('did not accept Switchboard as an app'),
+      });
+    } finally {
+      auth.refuseLoopbackRedirects(false);
     }
     expect(opened).toBe(0);
   });

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { AccountService } from '../../main/account/accountService.js';
 import { CredentialStore } from '../../main/account/credentialStore.js';
 import { startLoopbackSignIn } from '../../main/account/loopbackListener.js';
+import { ICON_DATA_URL, sniffIconType } from '../../main/account/providerIcons.js';
 import { createMemoryLogger } from '../../main/log.js';
 import { launchChromium } from '../support/browser.js';
 import { matrixRequest } from '../support/matrixClientApi.js';
@@ -53,16 +54,21 @@ describe('single sign-on through Synapse and an OpenID Connect provider', () => 
     return { service, saved, back: () => back };
   }
 
-  it('offers the provider beside the password', async () => {
+  it('offers the provider beside the password, with its icon fetched before anyone is signed in', async () => {
     const { service } = account(async () => undefined);
-    await expect(service.signInOptions({ server: 'localhost', homeserverUrl: synapse.baseUrl })).resolves.toEqual({
+    const options = await service.signInOptions({ server: 'localhost', homeserverUrl: synapse.baseUrl });
+    expect(options).toEqual({
       outcome: 'options',
       homeserverUrl: synapse.baseUrl,
       password: true,
       sso: true,
       oauth: false,
-      providers: [{ id: sso!.idpId, name: sso!.idpName, brand: null }],
+      providers: [{ id: sso!.idpId, name: sso!.idpName, brand: null, icon: expect.stringMatching(ICON_DATA_URL) }],
     });
+    // The picture the admin uploaded (Synapse's thumbnail of it): a PNG with the logo's teal.
+    const icon = options.outcome === 'options' ? options.providers[0]!.icon! : '';
+    const bytes = Buffer.from(icon.split(',')[1]!, 'base64');
+    expect(sniffIconType(bytes)).toBe('png');
   });
 
   it('signs a new person in through the provider: a session that works, kept in the keychain only', async () => {

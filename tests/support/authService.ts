@@ -39,6 +39,10 @@ export interface AuthServiceInstance extends AuthServicePlan {
   liveDevices(): string[];
   /** From now on, refuses every client registration (as a server with a closed client policy). */
   refuseRegistrations(refuse: boolean): void;
+  /** From now on, refuses registrations with a loopback redirect URI (`invalid_redirect_uri`, RFC 7591). */
+  refuseLoopbackRedirects(refuse: boolean): void;
+  /** The redirect URIs of every registration accepted so far. */
+  registeredRedirects(): string[][];
   stop(): Promise<void>;
 }
 
@@ -92,6 +96,8 @@ export async function startAuthService(
 ): Promise<AuthServiceInstance> {
   let registrations = 0;
   let refusingRegistrations = false;
+  let refusingLoopback = false;
+  const redirects: string[][] = [];
   const provisioned = new Set<string>();
   const devicesByGrant = new Map<string, { localpart: string; deviceId: string }>();
 
@@ -143,7 +149,10 @@ export async function startAuthService(
     cookies: { keys: [randomBytes(16).toString('hex')] },
   });
   provider.on('server_error', (_ctx, error) => console.error('auth service:', error));
-  provider.on('registration_create.success', () => (registrations += 1));
+  provider.on('registration_create.success', (_ctx, client) => {
+    registrations += 1;
+    redirects.push([...(client.redirectUris ?? [])]);
+  });
   provider.on('access_token.saved', (token) => {
     const device = matrixScopes(token.scope)
       .map((scope) => DEVICE_SCOPE.exec(scope)?.[1])
@@ -207,6 +216,22 @@ export async function startAuthService(
       json(response, 400, { error: 'invalid_client_metadata', error_description: 'this server takes no new clients' });
       return;
     }
+    if (refusingLoopback && request.method === 'POST' && path === '/reg') {
+      // Read here, then handed on parsed (node-oidc-provider takes a body a server in front of it read).
+      void readBody(request).then((text) => {
+        const body = JSON.parse(text) as { redirect_uris?: string[] };
+        if ((body.redirect_uris ?? []).some((uri) => /^http:\/\/(?:127\.0\.0\.1|localhost|\[::1\])[:/]/.test(uri))) {
+          json(response, 400, {
+            error: 'invalid_redirect_uri',
+            error_description: 'loopback redirects are not allowed',
+          });
+          return;
+        }
+        (request as IncomingMessage & { body?: unknown }).body = body;
+        void handle(request, response);
+      });
+      return;
+    }
     if (request.method === 'GET' && path === '/account') {
       response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
       response.end('<!doctype html><title>Your account</title><h1>Your account</h1>');
@@ -220,6 +245,8 @@ export async function startAuthService(
     registrations: () => registrations,
     liveDevices: () => [...provisioned],
     refuseRegistrations: (refuse) => (refusingRegistrations = refuse),
+    refuseLoopbackRedirects: (refuse) => (refusingLoopback = refuse),
+    registeredRedirects: () => redirects.map((uris) => [...uris]),
     async stop() {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -25,8 +25,11 @@ export interface SynapseInstance extends SynapseInfo {
   /** The `openid` federation listener (MatrixRTC token checks), when started with matrixRtc. */
   federationUrl: string | null;
   stop(): Promise<void>;
-  /** Stops it and starts it again on the same port and data (an upgrade, a crash and restart). */
-  restart(): Promise<void>;
+  /**
+   * Stops it and starts it again on the same port and data (an upgrade, a crash and restart);
+   * with `config`, its extra homeserver.yaml keys replaced (an admin's change of configuration).
+   */
+  restart(config?: Record<string, unknown>): Promise<void>;
 }
 
 function cacheRoot(): string {
@@ -300,8 +303,14 @@ export async function startSynapse(options: StartSynapseOptions = {}): Promise<S
     dir,
     logPath,
     stop,
-    async restart() {
+    async restart(config) {
       await stop();
+      if (config !== undefined) {
+        await writeFile(
+          path.join(dir, 'homeserver.yaml'),
+          homeserverConfig(dir, port, sharedSecret, { ...rtc, ...config }),
+        );
+      }
       child = await launch();
     },
   };

@@ -12,6 +12,7 @@ import {
   TEST_IDP_NAME,
   type OidcProviderInstance,
 } from './oidcProvider.js';
+import { giveProviderAnIcon } from './providerIcon.js';
 import { disposeSynapseDir, freePort, startSynapse, type SynapseInfo } from './synapse.js';
 
 declare module 'vitest' {
@@ -61,17 +62,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
     idp = await startOidcProvider(plan, `http://127.0.0.1:${synapsePort}`);
     ssoConfig = synapseOidcConfig(plan);
   }
+  const config = {
+    ...ssoConfig,
+    ...(coturn === null
+      ? {}
+      : { turn_uris: coturn.uris, turn_shared_secret: coturn.secret, turn_user_lifetime: `${turnLifetimeSeconds}s` }),
+  };
   const synapse = await startSynapse({
     port: synapsePort,
     log: (line) => console.log(line),
     ...(jwt === null ? {} : { matrixRtc: { transportUrl: jwt.url } }),
-    config: {
-      ...ssoConfig,
-      ...(coturn === null
-        ? {}
-        : { turn_uris: coturn.uris, turn_shared_secret: coturn.secret, turn_user_lifetime: `${turnLifetimeSeconds}s` }),
-    },
+    // With single sign-on, media stays unauthenticated until the provider's icon is uploaded (below).
+    config: idp === null ? config : { ...config, enable_authenticated_media: false },
   });
+  if (idp !== null) await giveProviderAnIcon(synapse, config);
   const info: SynapseInfo = {
     baseUrl: synapse.baseUrl,
     serverName: synapse.serverName,
