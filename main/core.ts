@@ -12,6 +12,8 @@ import type { SenderFrameLike } from '../preload/ipcShapes.js';
 import type { Logger } from './log.js';
 import { createDesktopShell, type DesktopShell, type ShellAdapters } from './shell/desktopShell.js';
 import type { Scheduler } from './shell/ringTimers.js';
+import { describeError } from './store/atomicFile.js';
+import { createMemoryWindowStore, type WindowStore } from './store/windowStore.js';
 import { createLivekitTokens, type LivekitTokens } from './rtc/livekitTokens.js';
 import { createScreenSharePicker, type DesktopSourceLike, type ScreenSharePicker } from './shell/screenSharePicker.js';
 
@@ -55,6 +57,8 @@ export interface MainCoreDeps {
   isAppFrame?: (frame: SenderFrameLike) => boolean;
   /** Timers for the screen picker; the system's when left out. */
   scheduler?: Scheduler;
+  /** What the window keeps across restarts (a file in the user-data folder); in memory when left out. */
+  windowStore?: WindowStore;
 }
 
 export interface MainCore {
@@ -86,6 +90,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
   };
   const emit: EmitEvent = deps.emit ?? (() => undefined);
   const shell = createDesktopShell({ ...deps.shell, platform: deps.identity.platform, emit, log: deps.log });
+  const windowStore = deps.windowStore ?? createMemoryWindowStore();
   const claimed = createClaimedRedirects((message, fields) => deps.log.warn(message, fields));
   const account = new AccountService({
     fetch: deps.fetch,
@@ -175,6 +180,22 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       },
       'connection.state': ({ connection }) => {
         shell.setConnection(connection);
+        return {};
+      },
+      'windowStore.load': async () => ({ items: await windowStore.load() }),
+      'windowStore.set': async ({ key, value }) => {
+        try {
+          const result = await windowStore.set(key, value);
+          if (result.ok) return { saved: true, problem: null };
+          deps.log.warn('refused a change to the window store', { reason: result.reason });
+          return { saved: false, problem: result.reason };
+        } catch (error) {
+          deps.log.error('could not save the window store', { error: describeError(error) });
+          return { saved: false, problem: `could not write the file: ${describeError(error)}` };
+        }
+      },
+      'windowStore.clear': async () => {
+        await windowStore.clear();
         return {};
       },
       'shell.settings.get': () => shell.settings(),

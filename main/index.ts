@@ -44,6 +44,7 @@ import { createConsoleLogger } from './log.js';
 import { createAutostartControl } from './shell/autostart.js';
 import { DEFAULT_ACTIVATION_SCHEME } from './shell/notificationPresenter.js';
 import { createShellSettingsFile } from './shell/shellSettings.js';
+import { createWindowStoreFile } from './store/windowStore.js';
 import { detectTrayAvailability } from './shell/trayAvailability.js';
 import { MINIMISE_EXPLANATION, decideStartupWindow, shouldStartHidden } from './shell/windowCloseBehaviour.js';
 import { decideNavigation, decidePermission, secureWebPreferences } from './windowSecurity.js';
@@ -291,6 +292,7 @@ if (selfTest) {
 
     const created = createMainCore({
       ...(await coreEssentials()),
+      windowStore: createWindowStoreFile({ fs, dir: app.getPath('userData'), log, writerId: String(process.pid) }),
       listCaptureSources,
       // Single sign-on happens in the person's own browser, never in a web view of ours.
       openExternal: (url) => shell.openExternal(url),

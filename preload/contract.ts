@@ -183,6 +183,12 @@ const signInReplySchema = z.discriminatedUnion('outcome', [
 ]);
 
 /** Requests: renderer → main, each answered with a reply. */
+/** What the window keeps across restarts through main (main/store/windowStore.ts): its settings, one call history per account. */
+export const WINDOW_STORE_KEY =
+  /^switchboard\.(?:settings\.v1|callHistory\.v1:@[\x21-\x7e]{1,254}:[\x21-\x7e]{1,254})$/;
+/** The history's 200 entries are about 60 KiB; the settings under 2 KiB. */
+export const WINDOW_STORE_VALUE_MAX = 256 * 1024;
+
 export const requestContract = {
   'account.state': { payload: noPayload, reply: accountStateSchema },
   'account.signIn': {
@@ -308,6 +314,17 @@ export const requestContract = {
     payload: z.object({ connection: z.enum(['online', 'connecting', 'offline']) }).strict(),
     reply: emptyReply,
   },
+  /** Everything the window keeps across restarts (main holds it in a file written atomically). */
+  'windowStore.load': { payload: noPayload, reply: z.object({ items: z.record(z.string(), z.string()) }) },
+  /** Keeps (or, with null, forgets) one value; answered once it is on disk, or with why it was refused. */
+  'windowStore.set': {
+    payload: z
+      .object({ key: z.string().regex(WINDOW_STORE_KEY), value: z.string().max(WINDOW_STORE_VALUE_MAX).nullable() })
+      .strict(),
+    reply: z.object({ saved: z.boolean(), problem: z.string().nullable() }),
+  },
+  /** Forgets everything the window kept (sign-out wipes the window's stores). */
+  'windowStore.clear': { payload: noPayload, reply: z.object({}).strict() },
   'shell.settings.get': { payload: noPayload, reply: shellSettingsSchema },
   /** Changes one or both; `problem` says, in words, what could not be done (start at login can fail). */
   'shell.settings.set': {

@@ -8,6 +8,7 @@ import { AvatarImages } from './state/avatarImages.svelte.js';
 import { AppShell } from './state/appShell.svelte.js';
 import { CallHistory, followCalls } from './state/callHistory.svelte.js';
 import { sendDesktopPreferencesToMain } from './state/desktopPreferences.js';
+import { openKeptStorage } from './state/keptStorage.js';
 import { DeviceList } from './state/mediaDevices.svelte.js';
 import { TonePlayer } from './state/ringtone.js';
 import { ScreenPickerState } from './state/screenPicker.svelte.js';
@@ -19,10 +20,10 @@ import { displayNameOf } from './ui/people.js';
 
 const bridge = getBridge();
 const shell = new AppShell(bridge);
-const settings = new SettingsStore(window.localStorage, (preferences) =>
-  sendDesktopPreferencesToMain(bridge, preferences),
-);
-const history = new CallHistory(window.localStorage);
+// Settings and history are kept by main, on disk the moment they change (keptStorage.ts).
+const kept = await openKeptStorage(bridge, window.localStorage);
+const settings = new SettingsStore(kept, (preferences) => sendDesktopPreferencesToMain(bridge, preferences));
+const history = new CallHistory(kept);
 const devices = new DeviceList();
 /** The running Matrix session, for what is not part of the account store's view of it. */
 let matrix: MatrixSession | null = null;
@@ -62,7 +63,10 @@ const account = new AccountStore({
       },
     };
   },
-  wipeStores: wipeRendererStores,
+  wipeStores: async () => {
+    await wipeRendererStores();
+    await kept.clear();
+  },
 });
 
 const link = new PendingLink();

@@ -30,6 +30,10 @@ export const DEFAULT_BUDGETS: Readonly<Record<RequestChannel, Budget>> = {
   'ring.stop': { perSecond: 20, burst: 40 },
   'call.state': { perSecond: 50, burst: 100 },
   'connection.state': { perSecond: 20, burst: 40 },
+  'windowStore.load': { perSecond: 5, burst: 10 },
+  /** The window sends at most one change per key at a time (the next waits for the answer). */
+  'windowStore.set': { perSecond: 50, burst: 100 },
+  'windowStore.clear': { perSecond: 2, burst: 5 },
   'shell.settings.get': { perSecond: 10, burst: 20 },
   'shell.settings.set': { perSecond: 10, burst: 20 },
   'link.take': { perSecond: 10, burst: 20 },

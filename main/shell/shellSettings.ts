@@ -10,6 +10,7 @@
 import path from 'node:path';
 import * as z from 'zod';
 import type { Logger } from '../log.js';
+import { createAtomicFile, describeError, type AtomicFileFs } from '../store/atomicFile.js';
 
 export interface ShellSettingsData {
   doNotDisturb: boolean;
@@ -41,13 +42,7 @@ export interface ShellSettingsStore {
 }
 
 /** The file operations used; `node:fs/promises` fits. */
-export interface ShellSettingsFs {
-  readFile(file: string, encoding: 'utf8'): Promise<string>;
-  writeFile(file: string, data: string, options: { mode: number; flush: boolean }): Promise<void>;
-  rename(from: string, to: string): Promise<void>;
-  rm(file: string, options: { force: true }): Promise<void>;
-  mkdir(dir: string, options: { recursive: true }): Promise<unknown>;
-}
+export type ShellSettingsFs = AtomicFileFs;
 
 export interface ShellSettingsFileOptions {
   fs: ShellSettingsFs;
@@ -58,16 +53,6 @@ export interface ShellSettingsFileOptions {
   writerId?: string;
 }
 
-function errorCode(error: unknown): string | undefined {
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
-    ? error.code
-    : undefined;
-}
-
-function describe(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
-}
-
 export function parseShellSettings(
   text: string,
 ): { ok: true; settings: ShellSettingsData } | { ok: false; reason: string } {
@@ -75,7 +60,7 @@ export function parseShellSettings(
   try {
     json = JSON.parse(text);
   } catch (error) {
-    return { ok: false, reason: `not JSON (${describe(error)})` };
+    return { ok: false, reason: `not JSON (${describeError(error)})` };
   }
   const parsed = fileSchema.safeParse(json);
   if (!parsed.success) {
@@ -87,41 +72,25 @@ export function parseShellSettings(
 }
 
 export function createShellSettingsFile(options: ShellSettingsFileOptions): ShellSettingsStore & { file: string } {
-  const { fs, log } = options;
-  const file = path.join(options.dir, SHELL_SETTINGS_FILE_NAME);
-  const writerId = options.writerId ?? 'w';
-  let writes = 0;
-  let queue: Promise<void> = Promise.resolve();
-
-  const write = async (settings: ShellSettingsData): Promise<void> => {
-    const temporary = `${file}.${writerId}-${++writes}.tmp`;
-    const data: ShellSettingsData = {
-      doNotDisturb: settings.doNotDisturb,
-      startAtLogin: settings.startAtLogin,
-      minimiseExplained: settings.minimiseExplained,
-    };
-    try {
-      await fs.mkdir(options.dir, { recursive: true });
-      await fs.writeFile(temporary, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600, flush: true });
-      await fs.rename(temporary, file);
-    } catch (error) {
-      await fs.rm(temporary, { force: true }).catch(() => undefined);
-      throw new Error(`Could not save Switchboard's settings to ${file}: ${describe(error)}`, { cause: error });
-    }
-  };
+  const { log } = options;
+  const atomic = createAtomicFile({
+    fs: options.fs,
+    file: path.join(options.dir, SHELL_SETTINGS_FILE_NAME),
+    ...(options.writerId === undefined ? {} : { writerId: options.writerId }),
+  });
+  const { file } = atomic;
 
   return {
     file,
     async load() {
-      let text: string;
+      let text: string | null;
       try {
-        text = await fs.readFile(file, 'utf8');
+        text = await atomic.read();
       } catch (error) {
-        if (errorCode(error) !== 'ENOENT') {
-          log.warn('could not read the shell settings; using the defaults', { file, error: describe(error) });
-        }
+        log.warn('could not read the shell settings; using the defaults', { file, error: describeError(error) });
         return { ...defaultShellSettings };
       }
+      if (text === null) return { ...defaultShellSettings };
       const parsed = parseShellSettings(text);
       if (!parsed.ok) {
         log.warn('the shell settings file is damaged; using the defaults', { file, reason: parsed.reason });
@@ -129,11 +98,17 @@ export function createShellSettingsFile(options: ShellSettingsFileOptions): Shel
       }
       return parsed.settings;
     },
-    save(settings) {
-      const next = queue.then(() => write(settings));
-      // A failed write must not block the ones after it.
-      queue = next.catch(() => undefined);
-      return next;
+    async save(settings) {
+      const data: ShellSettingsData = {
+        doNotDisturb: settings.doNotDisturb,
+        startAtLogin: settings.startAtLogin,
+        minimiseExplained: settings.minimiseExplained,
+      };
+      try {
+        await atomic.write(`${JSON.stringify(data, null, 2)}\n`);
+      } catch (error) {
+        throw new Error(`Could not save Switchboard's settings to ${file}: ${describeError(error)}`, { cause: error });
+      }
     },
   };
 }

@@ -34,6 +34,7 @@ import {
 } from '../../../main/shell/fakeShell.testing.js';
 import type { DesktopSourceLike } from '../../../main/shell/screenSharePicker.js';
 import { createShellSettingsFile } from '../../../main/shell/shellSettings.js';
+import { createWindowStoreFile } from '../../../main/store/windowStore.js';
 
 /** What main's notifier showed, as the person would see it; a notification can be pressed or clicked. */
 export interface RecordingNotifier {
@@ -79,7 +80,10 @@ export interface HarnessOptions {
   secrets?: SecretStore;
   /** A fixed port: a harness restarted on the same port is the same origin, so the page keeps its stores. */
   port?: number;
-  /** Where the shell settings file lives; by default a new temporary folder, removed on close. */
+  /**
+   * Where the shell settings and the window's kept state live; by default a new temporary
+   * folder, removed on close. A harness restarted with the same folder is the same install.
+   */
   userDataDir?: string;
   /** What Electron's desktopCapturer would list for the screen picker; by default nothing. */
   captureSources?: () => Promise<DesktopSourceLike[]>;
@@ -145,6 +149,8 @@ export async function startHarness(options: HarnessOptions): Promise<Harness> {
   const opened: string[] = [];
   let onOpen: ((url: string) => void) | null = null;
   const core = createMainCore({
+    // The window's settings and history, in the user-data folder as in the app.
+    windowStore: createWindowStoreFile({ fs, dir: userDataDir, log }),
     // Resolves once "the browser started", as Electron's does; what happens there is the test's.
     openExternal: async (url) => {
       opened.push(url);
