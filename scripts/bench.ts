@@ -3,7 +3,7 @@
  * MatrixCall ↔ MatrixCall, in the same run on the same Synapse. Figures, never pass/fail.
  * Writes bench/results.json and prints the ratios.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -14,6 +14,7 @@ import { matrixCallBaseline } from '../bench/matrixCallBaseline.js';
 import { summary } from '../bench/stats.js';
 import { benchSwitchboardCalls } from '../bench/switchboardCalls.js';
 import { benchRtcCalls } from '../bench/rtcCalls.js';
+import { benchSoak } from '../bench/soak.js';
 import { buildPeers } from '../tests/peers/buildPeers.js';
 import { servePeers } from '../tests/peers/servePeers.js';
 import { startJwtService } from '../tests/support/jwtService.js';
@@ -21,10 +22,12 @@ import { startLivekit } from '../tests/support/livekit.js';
 
 const root = path.resolve(import.meta.dirname, '../..');
 const callsArg = process.argv.find((arg) => arg.startsWith('--calls='));
-const calls = callsArg === undefined ? 20 : Math.max(1, Math.min(200, Number(callsArg.slice('--calls='.length)) || 20));
+const calls = callsArg === undefined ? 20 : Math.max(1, Math.min(500, Number(callsArg.slice('--calls='.length)) || 20));
 /** MatrixRTC calls are fewer: each opens a fresh peer page (a new device, new crypto). */
 const rtcCalls = Math.max(1, Math.ceil(calls / 2));
 const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
+/** `--soak`: only the soak (200 calls in a row), its figures added to bench/results.json under "soak". */
+const soakOnly = process.argv.includes('--soak');
 
 async function main(): Promise<void> {
   const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
@@ -46,6 +49,17 @@ async function main(): Promise<void> {
     headless: true,
   });
   try {
+    if (soakOnly) {
+      const soak = await benchSoak({ synapse, browser, rendererDir, calls: callsArg === undefined ? 200 : calls, log });
+      const file = path.join(root, 'bench/results.json');
+      const kept = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+      await writeFile(
+        file,
+        `${JSON.stringify({ ...kept, soak: { date: new Date().toISOString(), ...soak } }, null, 2)}\n`,
+      );
+      log(JSON.stringify(soak));
+      return;
+    }
     log(`${calls} calls each, Synapse ${synapse.baseUrl}`);
     const switchboard = await benchSwitchboardCalls({ synapse, browser, rendererDir, calls, log });
     const baseline = await matrixCallBaseline({ synapse, browser, calls, log });
@@ -66,6 +80,9 @@ async function main(): Promise<void> {
     const delivery = summary(switchboard.map((s) => s.deliveryMs));
     const setup = summary(switchboard.map((s) => s.setupMs));
     const events = summary(switchboard.map((s) => s.events));
+    const previous = JSON.parse(await readFile(path.join(root, 'bench/results.json'), 'utf8').catch(() => '{}')) as {
+      soak?: unknown;
+    };
     const results = {
       calls,
       date: new Date().toISOString(),
@@ -100,6 +117,8 @@ async function main(): Promise<void> {
           answerToMediaOverLegacySetupP95: ratio(rtcMedia.p95, setup.p95),
         },
       },
+      // The soak runs on its own (`--soak`); its last figures are kept.
+      ...(previous.soak === undefined ? {} : { soak: previous.soak }),
     };
     await mkdir(path.join(root, 'bench'), { recursive: true });
     await writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -56,6 +56,13 @@ export interface TwoHosts {
   setLoss(percent: number): void;
   /** UDP packets the host sent onto the link since the loss was set, and how many of them the kernel dropped. */
   wireLoss(host: TestHost): { sent: number; dropped: number };
+  /**
+   * What each host may send over the link, in kbit/s (a token bucket, `tc … tbf`: what does
+   * not fit within 200 ms of queue is dropped); null lifts the limit.
+   */
+  limitRate(kbit: number | null): void;
+  /** Packets the host's rate limit has sent and dropped on the link since it was set. */
+  rateLimited(host: TestHost): { sent: number; dropped: number };
   /** The host takes a new address on the link (a network change): the old one is gone. */
   changeAddress(host: TestHost): void;
   destroy(): Promise<void>;
@@ -163,6 +170,33 @@ export async function twoHosts(): Promise<TwoHosts> {
         return Number(/packets (\d+)/.exec(listed.stdout)?.[1] ?? 0);
       };
       return { sent: count('udp_out'), dropped: count('udp_dropped') };
+    },
+    limitRate(kbit) {
+      for (const host of [a, b]) {
+        const dev = ['dev', linkName(host.name), 'root'];
+        if (kbit === null) spawnSync('ip', ['netns', 'exec', host.netns, 'tc', 'qdisc', 'del', ...dev]);
+        else {
+          run(
+            ['ip', 'netns', 'exec', host.netns, 'tc', 'qdisc', 'replace', ...dev, 'tbf', 'rate', `${kbit}kbit`].concat([
+              'burst',
+              '3000',
+              'latency',
+              '200ms',
+            ]),
+          );
+        }
+      }
+    },
+    rateLimited(host) {
+      const shown = spawnSync(
+        'ip',
+        ['netns', 'exec', host.netns, 'tc', '-s', 'qdisc', 'show', 'dev', linkName(host.name)],
+        {
+          encoding: 'utf8',
+        },
+      ).stdout;
+      const stats = /Sent \d+ bytes (\d+) pkt \(dropped (\d+)/.exec(shown);
+      return { sent: Number(stats?.[1] ?? 0), dropped: Number(stats?.[2] ?? 0) };
     },
     changeAddress(host) {
       const next = `10.${octet}.0.${nextMediaHost++}`;

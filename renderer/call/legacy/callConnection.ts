@@ -98,8 +98,19 @@ export class CallConnection {
     pc.restartIce();
   }
 
+  /**
+   * Closes the connection and lets go of its handlers: an ended call is kept a while for the
+   * window (and the history), and its closed connection must not hold callbacks into it.
+   */
   close(): void {
     this.#cancelDisconnected?.();
-    this.pc?.close();
+    const pc = this.pc;
+    if (pc === null) return;
+    pc.onicecandidate = null;
+    pc.onicegatheringstatechange = null;
+    pc.ontrack = null;
+    pc.onconnectionstatechange = null;
+    pc.onnegotiationneeded = null;
+    pc.close();
   }
 }

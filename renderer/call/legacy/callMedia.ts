@@ -131,7 +131,15 @@ export class CallMedia {
   /** Stops everything we capture (the call is over). */
   stop(): void {
     for (const track of this.local?.getTracks() ?? []) track.stop();
-    for (const track of this.screen?.getTracks() ?? []) track.stop();
+    for (const track of this.screen?.getTracks() ?? []) {
+      track.onended = null;
+      track.stop();
+    }
+    // The other side's streams stay readable for the ended call's view, without callbacks into it.
+    for (const stream of this.#remoteStreams.values()) {
+      stream.onremovetrack = null;
+      for (const track of stream.getTracks()) track.onunmute = track.onmute = track.onended = null;
+    }
   }
 
   setMuted(muted: boolean): void {

@@ -115,6 +115,30 @@ describe('ringing rules', () => {
     expect(Date.now() - missed.endedAt!).toBeGreaterThan(3_500_000);
   });
 
+  it('a malformed invite neither rings nor becomes a missed call, live or caught up; a valid one beside it still rings', async () => {
+    rig = new EngineRig();
+    const alice = rig.add(ALICE, 'ALICEDEV');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const offer = { type: 'offer', sdp: OFFER_SDP };
+    const common = { party_id: 'BOBPARTY', version: '1' };
+    const malformed: Record<string, unknown>[] = [
+      { ...common, call_id: 'negative', lifetime: -60_000, offer },
+      { ...common, call_id: 'nolifetime', offer },
+      { ...common, call_id: 'zerolifetime', lifetime: 0, offer },
+      { ...common, call_id: 'nooffer', lifetime: 60_000 },
+      { ...common, call_id: 'bad id with spaces', lifetime: 60_000, offer },
+      { ...common, call_id: '', lifetime: 60_000, offer },
+    ];
+    // Some as if caught up long after (where a real one would be a missed call), some live.
+    for (const [index, content] of malformed.entries()) {
+      rig.relay.inject(roomId, BOB, 'm.call.invite', content, index % 2 === 0 ? 3_600_000 : 0);
+    }
+    rig.relay.inject(roomId, BOB, 'm.call.invite', { ...common, call_id: 'goodcall', lifetime: 60_000, offer });
+    await until(() => alice.active()?.state === 'ringing', 'the valid call rings');
+    expect(alice.calls().map((c) => c.callId)).toEqual(['goodcall']);
+    expect(alice.notices.filter((n) => n.kind === 'ignored-invite')).toEqual([]);
+  });
+
   it('spec: invites in public rooms do not ring (shown as ignored)', async () => {
     rig = new EngineRig();
     const alice = rig.add(ALICE, 'ALICEDEV');

@@ -53,9 +53,11 @@ export async function signedInPerson(
      * otherwise: the lane's homeserver offers Element Call too, and Automatic would pick it.
      */
     callSystem?: 'automatic' | 'legacy' | 'rtc';
+    /** Done to the window's browser context before the page opens (init scripts). */
+    prepare?: (context: BrowserContext) => Promise<void>;
   } = {},
 ): Promise<Person> {
-  const { callSystem = 'legacy', ...harnessRest } = harnessOptions;
+  const { callSystem = 'legacy', prepare, ...harnessRest } = harnessOptions;
   const registered =
     user ??
     (await registerUser(
@@ -69,6 +71,7 @@ export async function signedInPerson(
   const harness = await startHarness({ rendererDir, ...harnessRest });
   const context = await browser.newContext();
   await startWithCallSystem(context, callSystem);
+  await prepare?.(context);
   const page = await context.newPage();
   page.on('pageerror', (error) => console.error(`[${name} page] ${error.message}`));
   keepWindowLog(page, name);

@@ -121,10 +121,22 @@ describe('parseCallEvent: m.call.invite', () => {
     expect(accept('m.call.invite', validContent('m.call.invite')).lifetimeMs).toBe(60_000);
   });
 
-  it('ours: a missing or non-numeric lifetime (old version-0 clients) is accepted as null', () => {
+  it('spec: lifetime is required (in version 0 too); a missing, non-numeric, negative or zero one is refused', () => {
     const { lifetime: _dropped, ...content } = validContent('m.call.invite');
-    expect(accept('m.call.invite', { ...content, version: 0 }).lifetimeMs).toBeNull();
-    expect(accept('m.call.invite', { ...content, lifetime: '60000' }).lifetimeMs).toBeNull();
+    for (const invite of [
+      { ...content, version: 0 },
+      content,
+      { ...content, lifetime: '60000' },
+      { ...content, lifetime: -1 },
+      { ...content, lifetime: -60_000 },
+      { ...content, lifetime: 0 },
+      { ...content, lifetime: 0.5 },
+      { ...content, lifetime: null },
+      { ...content, lifetime: Number.NaN },
+    ]) {
+      expect(refusal('m.call.invite', invite), JSON.stringify(invite.lifetime)).toMatch(/lifetime/);
+    }
+    expect(accept('m.call.invite', { ...content, lifetime: 1 }).lifetimeMs).toBe(1);
   });
 
   it('ours: lifetimes are floored and clamped to 0…MAX_SAFE_INTEGER', () => {

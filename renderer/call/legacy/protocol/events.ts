@@ -208,13 +208,19 @@ function normalise(type: CallEventType, content: PlainRecord): ParseResult {
       const streams = readStreamMetadata(content);
       if (!streams.ok) return { ok: false, reason: `${type}: ${streams.reason}` };
       const { data } = parsed;
+      // Required in every version of the spec: an invite without a lifetime of at least 1 ms
+      // could never ring, so it is no call at all (and no missed call either).
+      const lifetimeMs = readLifetime(data.lifetime);
+      if (lifetimeMs === null || lifetimeMs < 1 || (data.lifetime as number) < 0) {
+        return { ok: false, reason: `${type}: lifetime: a positive number of milliseconds is required` };
+      }
       return {
         ok: true,
         event: {
           type,
           ...base(data),
           offer: { type: 'offer', sdp: data.offer.sdp },
-          lifetimeMs: readLifetime(data.lifetime),
+          lifetimeMs,
           invitee: data.invitee ?? null,
           streams: streams.streams,
         },

@@ -11,9 +11,8 @@
 export const MIN_RING_LIFETIME_MS = 5_000;
 
 /**
- * For invites without a usable lifetime (version-0 clients that omit it, or garbage): the
- * shortest lifetime current clients send (Element, FluffyChat), so a stale invite from such
- * a peer rings for the least time.
+ * For a negotiate without a usable lifetime (invites without one are refused when parsed):
+ * the shortest lifetime current clients send (Element, FluffyChat).
  */
 export const ASSUMED_LIFETIME_MS = 60_000;
 
@@ -23,7 +22,7 @@ export const ASSUMED_LIFETIME_MS = 60_000;
  */
 export const MAX_HONOURED_LIFETIME_MS = 5 * 60_000;
 
-/** The lifetime we go by for a parsed invite's `lifetimeMs`. */
+/** The lifetime we go by for a parsed event's `lifetimeMs`. */
 export function effectiveLifetime(lifetimeMs: number | null): number {
   if (lifetimeMs === null) return ASSUMED_LIFETIME_MS;
   return Math.min(lifetimeMs, MAX_HONOURED_LIFETIME_MS);
