@@ -42,6 +42,7 @@ import type {
 } from '../contract.js';
 import { CallCandidates } from './callCandidates.js';
 import { CallConnection } from './callConnection.js';
+import { CallSendRate } from './callSendRate.js';
 import { CallMedia } from './callMedia.js';
 import { CallNegotiation } from './callNegotiation.js';
 
@@ -105,6 +106,7 @@ export class Call {
   #peerVersion: CallVersion = 1;
   #peerSendsMetadata = false;
   #cancelTimers = new Set<() => void>();
+  readonly #sendRate: CallSendRate;
   #markEnded: () => void = () => undefined;
   /**
    * Settles when the call ends. A closed RTCPeerConnection never settles the promises of
@@ -156,6 +158,7 @@ export class Call {
         void this.#send(buildCandidates({ ...this.#ids(), candidates })).catch(() => undefined),
     });
     this.#media = new CallMedia({ ...parts, media: ctx.media });
+    this.#sendRate = new CallSendRate(parts);
     this.#negotiation = new CallNegotiation({
       ...parts,
       partyId: this.partyId,
@@ -316,6 +319,9 @@ export class Call {
     if (state === 'connected' && this.connectedAt === null) {
       this.connectedAt = this.#ctx.clock.now();
       this.timings.connectedAt = this.connectedAt;
+      // From now on the audio we send is kept within what the path carries.
+      this.#sendRate.start();
+      this.#cancelTimers.add(() => this.#sendRate.stop());
     }
     this.#ctx.changed(this);
   }
