@@ -5,7 +5,9 @@
  * reconnected without ending anything; a hang-up pressed during the outage is kept and
  * delivered once the homeserver is back — exactly once — and ends the call on the other
  * side as a hang-up, not as a lost connection. A window started while the homeserver is
- * down waits, signed in, and is ready when it returns.
+ * down waits, signed in, and is ready when it returns. A call ringing when the callee loses
+ * the homeserver is a missed call if it expired meanwhile (and does not ring again), and
+ * still rings if it did not.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -117,6 +119,53 @@ describe('the homeserver restarts during a call', () => {
       'window.__switchboard.account.session.engine.calls().filter((c) => c.state === "ringing").length',
     )) as number;
     expect(ringing).toBe(0);
+  }, 120_000);
+
+  it('the callee loses the homeserver while it rings, past the invite’s lifetime: a missed call at expiry, and no ringing again when back', async () => {
+    await waitUntilReady(hana.page);
+    await waitUntilReady(otto.page);
+    await hana.page.evaluate('window.__switchboard.account.session.engine.setInviteLifetime(10000)');
+    const callId = (await hana.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, false)`,
+    )) as string;
+    await expect.poll(() => currentCall(otto.page), POLL).toMatchObject({ callId, state: 'ringing' });
+    const rangAt = Date.now();
+    await synapse.stop();
+    // Hana gives up meanwhile; her hang-up waits for the homeserver.
+    void hana.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
+    await expect.poll(async () => (await currentCall(otto.page))?.endReason ?? null, POLL).toBe('missed');
+    expect(Date.now() - rangAt).toBeLessThan(10_000 + 5_000);
+    await synapse.restart();
+    await waitUntilReady(otto.page);
+    // Hana's hang-up arrives now; the call stays the missed call it was, and nothing rings.
+    await expect.poll(() => hangupsAtOtto(callId), POLL).toHaveLength(1);
+    const calls = (await otto.page.evaluate(
+      `window.__switchboard.account.session.engine.calls().filter((c) => c.callId === ${JSON.stringify(callId)}).map((c) => [c.state, c.endReason])`,
+    )) as [string, string][];
+    expect(calls).toEqual([['ended', 'missed']]);
+    await hana.page.evaluate('window.__switchboard.account.session.engine.setInviteLifetime(90000)');
+  }, 120_000);
+
+  it('the callee loses the homeserver for a moment while it rings: still ringing when back, and answered', async () => {
+    await waitUntilReady(hana.page);
+    await waitUntilReady(otto.page);
+    const callId = (await hana.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, false)`,
+    )) as string;
+    await expect.poll(() => currentCall(otto.page), POLL).toMatchObject({ callId, state: 'ringing' });
+    await synapse.stop();
+    await new Promise((resolve) => setTimeout(resolve, 4_000));
+    expect(await currentCall(otto.page)).toMatchObject({ callId, state: 'ringing' });
+    await synapse.restart();
+    // Back in touch (the ringing screen covers the home screen's badge).
+    await expect.poll(() => otto.page.evaluate('window.__switchboard.account.connection.kind'), POLL).toBe('syncing');
+    expect(await currentCall(otto.page)).toMatchObject({ callId, state: 'ringing' });
+    await otto.page.evaluate(`window.__switchboard.account.calls.answer(${JSON.stringify(callId)}, false)`);
+    for (const person of [hana, otto])
+      await expect.poll(() => currentCall(person.page), POLL).toMatchObject({ callId, state: 'connected' });
+    await expect.poll(async () => Math.min(...(await audio(callId))), POLL).toBeGreaterThan(0);
+    await hana.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
+    await expect.poll(async () => (await currentCall(otto.page))?.endReason ?? null, POLL).toBe('remote-hangup');
   }, 120_000);
 
   it('the caller’s app is killed while it rings: ringing stops when the invite’s lifetime ends, a missed call is left', async () => {

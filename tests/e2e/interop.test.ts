@@ -178,9 +178,12 @@ describe('Switchboard against peers nobody here wrote, through Synapse', () => {
     // A known race between the two glare rules (docs/interop.md): it settles on one call
     // in most runs; retried, so the race is visible in the log without holding up CI.
     it('glare with MatrixCall: both call at once, one call connects', { retry: 2 }, async () => {
+      // The peer's page clock and this process's are the same machine's.
+      const startedAt = Date.now();
       onTestFailed(async () => {
-        // Both sides' order of events, to tell the two glare rules' race apart (docs/interop.md).
-        console.error(`[MatrixCall's log]\n${JSON.stringify((await mc.log()).slice(-60), null, 1)}`);
+        // MatrixCall's order of events in this attempt only, to tell the two glare rules' race apart (docs/interop.md).
+        const thisAttempt = (await mc.log()).filter((entry) => entry.at >= startedAt);
+        console.error(`[MatrixCall's log]\n${JSON.stringify(thisAttempt.slice(-80), null, 1)}`);
       });
       const [theirs] = await Promise.all([
         mc.placeCall(mcRoom, { video: false }),

@@ -11,7 +11,8 @@ export async function signInThroughWindow(page: Page, matrixId: string, password
 
 /** Waits until the window says it is connected and ready for calls. */
 export async function waitUntilReady(page: Page) {
-  await page.getByText('Ready for calls').waitFor({ timeout: 30_000 });
+  // Exactly the status badge: a notice may mention the words too.
+  await page.getByText('Ready for calls', { exact: true }).waitFor({ timeout: 30_000 });
 }
 
 /**
