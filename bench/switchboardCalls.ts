@@ -11,27 +11,17 @@ import { signInThroughWindow, waitUntilReady } from '../tests/e2e/support/pages.
 import { startWithCallSystem } from '../tests/e2e/support/people.js';
 import { matrixRequest } from '../tests/support/matrixClientApi.js';
 import { registerUser, type RegisteredUser, type SynapseInfo } from '../tests/support/synapse.js';
+import { until as untilWithin } from '../tests/peers/peerDriver.js';
+
+/** Polled every 5 ms: the bench waits on moments it times. */
+const until = <T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean) =>
+  untilWithin(what, probe, ok, 30_000, 5);
 
 export interface CallSample {
   ringMs: number;
   deliveryMs: number;
   setupMs: number;
   events: number;
-}
-
-async function until<T>(
-  what: string,
-  probe: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
 }
 
 /** In the page: resolves with Date.now() once audio packets arrive on the call. */

@@ -15,6 +15,8 @@ import { summary } from '../bench/stats.js';
 import { benchSwitchboardCalls } from '../bench/switchboardCalls.js';
 import { benchRtcCalls } from '../bench/rtcCalls.js';
 import { benchSoak } from '../bench/soak.js';
+import { benchLossFec } from '../bench/lossFec.js';
+import { benchFloorCalls } from '../bench/floorCalls.js';
 import { buildPeers } from '../tests/peers/buildPeers.js';
 import { servePeers } from '../tests/peers/servePeers.js';
 import { startJwtService } from '../tests/support/jwtService.js';
@@ -28,6 +30,18 @@ const rtcCalls = Math.max(1, Math.ceil(calls / 2));
 const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
 /** `--soak`: only the soak (200 calls in a row), its figures added to bench/results.json under "soak". */
 const soakOnly = process.argv.includes('--soak');
+/** `--loss`: only the loss bench (Opus FEC/RED under 0–10 % random loss), added under "lossFec". */
+const lossOnly = process.argv.includes('--loss');
+
+/** Adds one part's figures to bench/results.json, keeping the rest. */
+async function keepInResults(key: string, figures: object): Promise<void> {
+  const file = path.join(root, 'bench/results.json');
+  const kept = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
+  await writeFile(
+    file,
+    `${JSON.stringify({ ...kept, [key]: { date: new Date().toISOString(), ...figures } }, null, 2)}\n`,
+  );
+}
 
 async function main(): Promise<void> {
   const rendererDir = await mkdtemp(path.join(os.tmpdir(), 'switchboard-bench-'));
@@ -51,16 +65,18 @@ async function main(): Promise<void> {
   try {
     if (soakOnly) {
       const soak = await benchSoak({ synapse, browser, rendererDir, calls: callsArg === undefined ? 200 : calls, log });
-      const file = path.join(root, 'bench/results.json');
-      const kept = JSON.parse(await readFile(file, 'utf8').catch(() => '{}')) as Record<string, unknown>;
-      await writeFile(
-        file,
-        `${JSON.stringify({ ...kept, soak: { date: new Date().toISOString(), ...soak } }, null, 2)}\n`,
-      );
+      await keepInResults('soak', soak);
       log(JSON.stringify(soak));
       return;
     }
+    if (lossOnly) {
+      const loss = await benchLossFec({ synapse, rendererDir, log });
+      await keepInResults('lossFec', loss);
+      log(`best under loss: ${loss.best} ${JSON.stringify(loss.meanMosByProtection)}`);
+      return;
+    }
     log(`${calls} calls each, Synapse ${synapse.baseUrl}`);
+    const floor = await benchFloorCalls({ synapse, browser, calls, log });
     const switchboard = await benchSwitchboardCalls({ synapse, browser, rendererDir, calls, log });
     const baseline = await matrixCallBaseline({ synapse, browser, calls, log });
     const rtc = await benchRtcCalls({
@@ -80,8 +96,10 @@ async function main(): Promise<void> {
     const delivery = summary(switchboard.map((s) => s.deliveryMs));
     const setup = summary(switchboard.map((s) => s.setupMs));
     const events = summary(switchboard.map((s) => s.events));
+    const floorSetup = summary(floor.map((s) => s.setupMs));
     const previous = JSON.parse(await readFile(path.join(root, 'bench/results.json'), 'utf8').catch(() => '{}')) as {
       soak?: unknown;
+      lossFec?: unknown;
     };
     const results = {
       calls,
@@ -92,11 +110,22 @@ async function main(): Promise<void> {
         homeserverDelivery: delivery,
       },
       setupMs: { switchboard: setup, matrixCall: { p50: baseline.setupMs.p50, p95: baseline.setupMs.p95 } },
+      // Two bare peer connections through the same Synapse, one raw event each way (bench/floorCalls.ts).
+      floorMs: {
+        setup: floorSetup,
+        ring: summary(floor.map((s) => s.ringMs)),
+        answerSent: summary(floor.map((s) => s.answerSentMs)),
+        answerAtCaller: summary(floor.map((s) => s.answerReceivedMs)),
+        audioAtCaller: summary(floor.map((s) => s.audioAtCallerMs)),
+        audioAtCallee: summary(floor.map((s) => s.audioAtCalleeMs)),
+      },
       eventsPerCall: {
         switchboard: events,
         matrixCall: { p50: baseline.eventsPerCall.p50, p95: baseline.eventsPerCall.p95 },
       },
       ratios: {
+        setupOverFloorP50: ratio(setup.p50, floorSetup.p50),
+        setupOverFloorP95: ratio(setup.p95, floorSetup.p95),
         setupP50: ratio(setup.p50, baseline.setupMs.p50),
         setupP95: ratio(setup.p95, baseline.setupMs.p95),
         ringP50: ratio(ring.p50, baseline.ringMs.p50),
@@ -117,8 +146,9 @@ async function main(): Promise<void> {
           answerToMediaOverLegacySetupP95: ratio(rtcMedia.p95, setup.p95),
         },
       },
-      // The soak runs on its own (`--soak`); its last figures are kept.
+      // The soak and the loss bench run on their own (`--soak`, `--loss`); their last figures are kept.
       ...(previous.soak === undefined ? {} : { soak: previous.soak }),
+      ...(previous.lossFec === undefined ? {} : { lossFec: previous.lossFec }),
     };
     await mkdir(path.join(root, 'bench'), { recursive: true });
     await writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -82,7 +82,8 @@ export function startCalls(options: {
       const choice = chooseCallSystem({
         setting: options.callSystem(),
         forThisCall,
-        contactLastSeen: peer === null ? null : latestActivity(callActivitiesOf(session.client, peer)),
+        contactLastSeen:
+          peer === null ? null : latestActivity(callActivitiesOf(session.client, session.activity, peer)),
         rtcAvailable,
       });
       log.info('placing a call', { system: choice.system, why: choice.why });

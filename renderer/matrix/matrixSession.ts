@@ -23,8 +23,10 @@ import {
 } from './callEventFeed.js';
 import { connectionFromSync, type ConnectionState } from './connectionState.js';
 import { contactsFrom, withDirectRoom, type Contact, type RoomSummaryForContacts } from './contacts.js';
+import { CallActivityLog } from './callActivity.js';
 import { createGatewayFetch } from './gatewayFetch.js';
 import { deliver, deliveryWindowMs, type SendFailure } from './reliableDelivery.js';
+import { shouldTrimTimeline } from './timelineTrim.js';
 
 const SYNC_DB_PREFIX = 'switchboard-sync';
 const CRYPTO_DB_PREFIX = 'switchboard-crypto';
@@ -85,6 +87,8 @@ export function classifySendError(error: unknown): SendFailure {
 export class MatrixSession {
   readonly client: MatrixClient;
   readonly session: SessionSummary;
+  /** Who was seen calling with which system, kept beyond the trimmed timelines. */
+  readonly activity = new CallActivityLog();
   #connection: ConnectionState = { kind: 'connecting' };
   readonly #connectionListeners = new Set<(state: ConnectionState) => void>();
   readonly #contactListeners = new Set<(contacts: Contact[]) => void>();
@@ -160,6 +164,7 @@ export class MatrixSession {
         if (state === 'SYNCING' && data?.fromCache !== true) this.#liveSyncSeen = true;
         this.#flushBatch(fromCache);
         this.#emitContacts();
+        this.#trimTimelines();
       }
     });
     client.on(RoomEvent.Timeline, (event, _room, toStartOfTimeline) => {
@@ -205,9 +210,26 @@ export class MatrixSession {
           fromCache,
         });
       }
+      for (const event of batch) {
+        this.activity.record({
+          roomId: event.roomId,
+          sender: event.sender,
+          type: event.type,
+          ts: event.originServerTs,
+        });
+      }
       if (batch.length === 0 && events.length > 0) return;
       for (const listener of this.#callListeners) listener(batch);
     });
+  }
+
+  /** Rooms whose live timeline has grown past what the phone keeps start it afresh (timelineTrim.ts). */
+  #trimTimelines(): void {
+    for (const room of this.client.getRooms()) {
+      const events = room.getLiveTimeline().getEvents();
+      const unsent = events.filter((event) => event.status !== null).length;
+      if (shouldTrimTimeline({ events: events.length, unsent })) room.resetLiveTimeline();
+    }
   }
 
   #setConnection(state: ConnectionState): void {

@@ -5,40 +5,16 @@
  * an address replaced. Each impairment is first shown to be real in getStats. The homeserver
  * path is not impaired here (tests/e2e/homeserverOutage.test.ts covers it).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
 import { netnsMissing, twoHosts, type TestHost, type TwoHosts } from '../support/netns.js';
-import { freePort } from '../support/synapse.js';
-import { currentCall, directRoom, inbound, signedInPerson, type Person } from './support/people.js';
+import { audioIn, audioInBetween } from './support/audioStats.js';
+import { personOnHost } from './support/hostedPeople.js';
+import { currentCall, directRoom, inbound, type Person } from './support/people.js';
 import { windowLog } from './support/windowLogs.js';
 
 const synapse = inject('synapse');
 const POLL = { timeout: 25_000, interval: 200 };
-
-interface AudioIn {
-  packetsReceived: number;
-  packetsLost: number;
-  concealedSamples: number;
-  totalSamplesReceived: number;
-  jitter: number;
-  jitterBufferDelay: number;
-  jitterBufferEmittedCount: number;
-  bytesReceived: number;
-  headerBytesReceived: number;
-}
-
-function audioIn(page: Page, callId: string): Promise<AudioIn> {
-  return page.evaluate(`(async () => {
-    const pc = window.__switchboard.account.session.engine.peerConnection(${JSON.stringify(callId)});
-    const out = { packetsReceived: 0, packetsLost: 0, concealedSamples: 0, totalSamplesReceived: 0, jitter: 0, jitterBufferDelay: 0, jitterBufferEmittedCount: 0, bytesReceived: 0, headerBytesReceived: 0 };
-    if (!pc) return out;
-    (await pc.getStats()).forEach((s) => {
-      if (s.type !== 'inbound-rtp' || s.kind !== 'audio') return;
-      for (const key of Object.keys(out)) out[key] += s[key] || 0;
-    });
-    return out;
-  })()`);
-}
 
 const calls = (person: Person, expression: string) =>
   person.page.evaluate(`window.__switchboard.account.calls.${expression}`);
@@ -61,16 +37,7 @@ describe('calls over a bad network between two test hosts', () => {
   let bob: Person;
   let roomId: string;
 
-  async function personOn(host: TestHost, name: string): Promise<Person> {
-    const browser = await host.launchChromium();
-    browsers.push(browser);
-    const port = await freePort();
-    await host.forward(port);
-    return signedInPerson(browser, synapse, inject('rendererDir'), name, undefined, {
-      port,
-      bindHost: host.controlAddress,
-    });
-  }
+  const personOn = (host: TestHost, name: string) => personOnHost(host, synapse, inject('rendererDir'), name, browsers);
 
   beforeAll(async () => {
     const missing = netnsMissing();
@@ -122,20 +89,17 @@ describe('calls over a bad network between two test hosts', () => {
       expect(wire.dropped / wire.sent).toBeGreaterThan(0.025);
       expect(wire.dropped / wire.sent).toBeLessThan(0.085);
     }
-    const received = end.packetsReceived - start.packetsReceived;
-    const lost = end.packetsLost - start.packetsLost;
-    const concealed =
-      (end.concealedSamples - start.concealedSamples) / (end.totalSamplesReceived - start.totalSamplesReceived);
-    const bufferMs =
-      (1000 * (end.jitterBufferDelay - start.jitterBufferDelay)) /
-      Math.max(1, end.jitterBufferEmittedCount - start.jitterBufferEmittedCount);
+    const { received, lost, concealedShare: concealed, jitterBufferMs: bufferMs } = audioInBetween(start, end);
     const wire = hosts.wireLoss(hosts.a);
     console.log(
       `bad network, 5 % loss: wire ${((100 * wire.dropped) / wire.sent).toFixed(1)} % dropped; at Bob ${received} packets, ` +
-        `${lost} lost after Opus RED (${((100 * lost) / Math.max(1, received + lost)).toFixed(2)} %), ` +
+        `${lost} lost (${((100 * lost) / Math.max(1, received + lost)).toFixed(2)} %), ` +
         `concealed ${(100 * concealed).toFixed(2)} % of samples, jitter buffer ${bufferMs.toFixed(0)} ms`,
     );
-    // Opus at 50 packets a second: nearly all of eight seconds arrived and was played.
+    // The receiver's own count shows the loss too (RTP sequence gaps): it reached the call.
+    expect(lost / (received + lost)).toBeGreaterThan(0.02);
+    // Opus at 50 packets a second: most of eight seconds arrived, and what did not was
+    // mostly rebuilt (in-band FEC) or concealed without a gap anyone would notice.
     expect(received).toBeGreaterThan(300);
     expect(concealed).toBeLessThan(0.1);
     await audioFlowsBothWays([alice, bob], callId);
@@ -171,19 +135,18 @@ describe('calls over a bad network between two test hosts', () => {
     const dropped = hosts.rateLimited(hosts.a);
     expect(dropped.dropped).toBeGreaterThan(20);
     expect(first.kbitIn).toBeLessThan(LIMIT_KBIT);
-    // Then Alice's Switchboard, told by Bob's reports what he lost, caps its audio step by step.
-    // Once it has stepped down and held a cap for 6 s, what it sends fits.
-    const steppedAt = (line: string) => Date.parse(`${new Date().toISOString().slice(0, 11)}${line.slice(0, 12)}Z`);
+    // Then Alice's Switchboard, told by Bob's reports what he lost, caps its audio a step or
+    // two lower, keeping each step that lessened the loss (each is judged on two RTCP reports,
+    // which come every 5-8 s here), until what it sends fits: Bob then loses little of it.
     await expect
       .poll(
-        () => {
-          const steps = rateSteps();
-          const last = steps.at(-1);
-          return steps.length >= 2 && last !== undefined && Date.now() - steppedAt(last) > 6_000;
+        async () => {
+          const window = await measure(3);
+          return window.lost / Math.max(1, window.received + window.lost);
         },
-        { timeout: 45_000, interval: 500 },
+        { timeout: 75_000, interval: 0 },
       )
-      .toBe(true);
+      .toBeLessThan(0.05);
     const after = await measure(6);
     console.log(
       `bad network, ${LIMIT_KBIT} kbit/s link: first 6 s ${summary(first)} (Alice's queue dropped ${dropped.dropped} of ${dropped.sent + dropped.dropped}); ` +
@@ -192,9 +155,10 @@ describe('calls over a bad network between two test hosts', () => {
           .join(' → ')}`,
     );
     expect(after.received).toBeGreaterThan(250);
-    // A third of what was said concealed before; under a tenth once it fits.
-    expect(first.concealed).toBeGreaterThan(0.15);
+    // Audibly broken before; under a tenth once it fits.
+    expect(first.concealed).toBeGreaterThan(0.1);
     expect(after.concealed).toBeLessThan(0.1);
+    expect(rateSteps().length).toBeGreaterThan(0);
     expect(await currentCall(bob.page)).toMatchObject({ callId, state: 'connected' });
     await audioFlowsBothWays([alice, bob], callId);
   }, 150_000);
@@ -204,7 +168,8 @@ describe('calls over a bad network between two test hosts', () => {
     const since = await connectedAt(alice);
     hosts.linkDown(hosts.a);
     const downAt = Date.now();
-    // The impairment first: nothing arrives any more.
+    // The impairment first: nothing arrives any more (once what was already on its way is in).
+    await sleep(500);
     const frozen = (await inbound(bob.page, callId)).audio;
     await sleep(2_000);
     expect((await inbound(bob.page, callId)).audio - frozen).toBeLessThan(5);

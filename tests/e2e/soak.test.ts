@@ -3,11 +3,12 @@
  * behind per call. Each window's live RTCPeerConnections, waiting timers, event listeners
  * and DOM nodes are counted (after a garbage collection) once the first calls have warmed
  * everything up and again at the end; a call that leaves even one object behind shows as
- * growth of a whole number per call. The heap is reported, not asserted (it moves with the
+ * growth of a whole number per call, and the rooms' live timelines stay trimmed. The heap is reported, not asserted (it moves with the
  * garbage collector); `npm run bench -- --soak` runs 200 calls for the figures.
  */
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { TIMELINE_EVENTS_KEPT } from '../../renderer/matrix/timelineTrim.js';
 import { launchChromium } from '../support/browser.js';
 import { directRoom, signedInPerson, type Person } from './support/people.js';
 import { installSoakCounters, oneCall, settle, windowCounts, type WindowCounts } from './support/soak.js';
@@ -56,7 +57,8 @@ describe('many calls in a row', () => {
           `peer connections ${before.peerConnections} → ${after.peerConnections}, ` +
           `timeouts ${before.timeouts} → ${after.timeouts} (due after 2 min: ${before.longTimeouts} → ${after.longTimeouts}), ` +
           `intervals ${before.intervals} → ${after.intervals}, listeners ${before.listeners} → ${after.listeners}, ` +
-          `nodes ${before.nodes} → ${after.nodes}, heap ${before.heapMb} → ${after.heapMb} MB`,
+          `nodes ${before.nodes} → ${after.nodes}, timeline events ${before.timelineEvents} → ${after.timelineEvents}, ` +
+          `heap ${before.heapMb} → ${after.heapMb} MB`,
       );
       // Between calls no connection is open, and no more is waiting or listening than before:
       // a leak of one object a call would be 16 here.
@@ -68,6 +70,10 @@ describe('many calls in a row', () => {
       );
       expect(after.listeners - before.listeners, `${name}: event listeners`).toBeLessThan(MEASURED_CALLS / 2);
       expect(after.nodes - before.nodes, `${name}: DOM nodes`).toBeLessThan(MEASURED_CALLS * 4);
+      // Each call puts six or more events in the room; the live timeline is trimmed, not kept whole.
+      expect(after.timelineEvents, `${name}: events held in live timelines`).toBeLessThanOrEqual(
+        TIMELINE_EVENTS_KEPT + 12,
+      );
     }
   }, 240_000);
 });

@@ -12,12 +12,19 @@
  * netem in this kernel, so no added delay (docs/testing.md).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { chromiumArgs, chromiumExecutablePath } from './chromium.js';
+
+/** The forwarder beside this module, or in the repository when this module is bundled (the bench). */
+const FORWARDER = [
+  path.join(import.meta.dirname, 'tcpForwarder.mjs'),
+  path.resolve(import.meta.dirname, '../../tests/support/tcpForwarder.mjs'),
+].find((candidate) => existsSync(candidate));
 
 function run(args: string[]): void {
   const result = spawnSync(args[0]!, args.slice(1), { encoding: 'utf8' });
@@ -40,8 +47,8 @@ export interface TestHost {
   mediaAddress: string;
   /** Where a harness for this host listens (the test process's end of the control link). */
   readonly controlAddress: string;
-  /** Its window's Chromium, started inside the namespace. */
-  launchChromium(): Promise<Browser>;
+  /** Its window's Chromium, started inside the namespace (with further command-line switches). */
+  launchChromium(extraArgs?: readonly string[]): Promise<Browser>;
   /** Makes the harness at controlAddress:port reachable as 127.0.0.1:port inside the namespace. */
   forward(port: number): Promise<void>;
 }
@@ -52,9 +59,9 @@ export interface TwoHosts {
   /** The link between them, on one host's side. */
   linkDown(host: TestHost): void;
   linkUp(host: TestHost): void;
-  /** Random loss on every UDP packet each host sends over the link (0 removes it). */
+  /** Random loss on every UDP packet each host sends over the link, dropped as it arrives (0 removes it). */
   setLoss(percent: number): void;
-  /** UDP packets the host sent onto the link since the loss was set, and how many of them the kernel dropped. */
+  /** UDP packets the host sent over the link since the loss was set, and how many of them were dropped on arrival. */
   wireLoss(host: TestHost): { sent: number; dropped: number };
   /**
    * What each host may send over the link, in kbit/s (a token bucket, `tc … tbf`: what does
@@ -100,7 +107,8 @@ export async function twoHosts(): Promise<TwoHosts> {
       netns,
       mediaAddress: `10.${octet}.0.${index + 1}`,
       controlAddress,
-      launchChromium: () => chromium.launch({ executablePath: wrapper, args: [...chromiumArgs], headless: true }),
+      launchChromium: (extraArgs = []) =>
+        chromium.launch({ executablePath: wrapper, args: [...chromiumArgs, ...extraArgs], headless: true }),
       async forward(port) {
         const child = spawn(
           'ip',
@@ -109,7 +117,7 @@ export async function twoHosts(): Promise<TwoHosts> {
             'exec',
             netns,
             process.execPath,
-            path.join(import.meta.dirname, 'tcpForwarder.mjs'),
+            FORWARDER ?? 'tcpForwarder.mjs (not found)',
             String(port),
             controlAddress,
           ],
@@ -146,30 +154,35 @@ export async function twoHosts(): Promise<TwoHosts> {
     linkDown: (host) => run(['ip', '-n', host.netns, 'link', 'set', linkName(host.name), 'down']),
     linkUp: (host) => run(['ip', '-n', host.netns, 'link', 'set', linkName(host.name), 'up']),
     setLoss(percent) {
+      // Dropped where the packets arrive, as a lossy network does. Dropped where they leave
+      // (the output hook), the sender's sendmsg fails with EPERM and Chromium sends the same
+      // packet again: the "loss" was then almost all absorbed before reaching the wire.
       for (const host of [a, b]) {
-        const link = `oifname "${linkName(host.name)}" meta l4proto udp`;
+        const link = `iifname "${linkName(host.name)}" meta l4proto udp`;
         const rules =
           percent > 0
-            ? `${link} counter name "udp_out"\n    ${link} numgen random mod 100 < ${percent} counter name "udp_dropped" drop`
+            ? `${link} counter name "udp_in"\n    ${link} numgen random mod 100 < ${percent} counter name "udp_dropped" drop`
             : '';
         nft(
           host,
-          `table inet switchboard_loss\ndelete table inet switchboard_loss\ntable inet switchboard_loss {\n  counter udp_out {}\n  counter udp_dropped {}\n  chain out {\n    type filter hook output priority 0; policy accept;\n    ${rules}\n  }\n}\n`,
+          `table inet switchboard_loss\ndelete table inet switchboard_loss\ntable inet switchboard_loss {\n  counter udp_in {}\n  counter udp_dropped {}\n  chain in {\n    type filter hook prerouting priority -300; policy accept;\n    ${rules}\n  }\n}\n`,
         );
       }
     },
     wireLoss(host) {
+      // What the host sent is counted where it arrives: at the other end of the link.
+      const other = host === a ? b : a;
       const count = (name: string) => {
         const listed = spawnSync(
           'ip',
-          ['netns', 'exec', host.netns, 'nft', 'list', 'counter', 'inet', 'switchboard_loss', name],
+          ['netns', 'exec', other.netns, 'nft', 'list', 'counter', 'inet', 'switchboard_loss', name],
           {
             encoding: 'utf8',
           },
         );
         return Number(/packets (\d+)/.exec(listed.stdout)?.[1] ?? 0);
       };
-      return { sent: count('udp_out'), dropped: count('udp_dropped') };
+      return { sent: count('udp_in'), dropped: count('udp_dropped') };
     },
     limitRate(kbit) {
       for (const host of [a, b]) {

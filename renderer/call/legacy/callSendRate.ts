@@ -1,7 +1,8 @@
 /**
  * One call's audio send rate, kept within what the path carries (audioSendRate.ts decides):
  * every 2 s while the call is connected, the other side's latest report of what it lost of
- * our audio is read from getStats (`remote-inbound-rtp`) and, when the rule says so, the
+ * our audio is read from getStats (`remote-inbound-rtp`), with the round trips (the report's
+ * and the connection's selected candidate pair's) and, when the rule says so, the
  * audio sender's encoder is capped (`maxBitrate`) or uncapped again.
  */
 import { AUDIO_RATE_STEPS, initialAudioRate, nextAudioRate, type AudioRateState } from '../audioSendRate.js';
@@ -55,20 +56,38 @@ export class CallSendRate {
     const pc = this.#ctx.pc();
     if (pc === null || this.#ctx.over()) return;
     let fractionLost: number | null = null;
+    const roundTripsMs: number[] = [];
     try {
-      (await pc.getStats()).forEach(
-        (entry: { type: string; kind?: string; timestamp?: number; fractionLost?: number }) => {
+      const stats = await pc.getStats();
+      let selectedPair: string | undefined;
+      stats.forEach((entry: { type: string; selectedCandidatePairId?: string }) => {
+        if (entry.type === 'transport') selectedPair = entry.selectedCandidatePairId;
+      });
+      stats.forEach(
+        (entry: {
+          type: string;
+          id: string;
+          kind?: string;
+          timestamp?: number;
+          fractionLost?: number;
+          roundTripTime?: number;
+          currentRoundTripTime?: number;
+        }) => {
+          // The connection's own round trip (ICE checks), measured before media filled any queue too.
+          if (entry.type === 'candidate-pair' && entry.id === selectedPair && entry.currentRoundTripTime !== undefined)
+            roundTripsMs.push(1000 * entry.currentRoundTripTime);
           if (entry.type !== 'remote-inbound-rtp' || entry.kind !== 'audio' || entry.fractionLost === undefined) return;
           // Only a report that came since the last reading counts.
           if (entry.timestamp !== undefined && entry.timestamp === this.#lastReport) return;
           this.#lastReport = entry.timestamp ?? null;
           fractionLost = entry.fractionLost;
+          if (entry.roundTripTime !== undefined) roundTripsMs.push(1000 * entry.roundTripTime);
         },
       );
     } catch {
       return;
     }
-    const next = nextAudioRate(this.#state, { fractionLost, at: this.#ctx.clock.now() });
+    const next = nextAudioRate(this.#state, { fractionLost, at: this.#ctx.clock.now(), roundTripsMs });
     this.#state = next.state;
     if (next.changed) await this.#apply(pc, fractionLost);
   }
@@ -84,7 +103,12 @@ export class CallSendRate {
       if (cap === null) delete first.maxBitrate;
       else first.maxBitrate = cap;
       await sender.setParameters(parameters);
-      this.#ctx.log.info('audio send rate', { callId: this.#ctx.callId, capBps: cap, fractionLost });
+      this.#ctx.log.info('audio send rate', {
+        callId: this.#ctx.callId,
+        capBps: cap,
+        fractionLost,
+        lowestRoundTripMs: this.#state.lowestRoundTripMs,
+      });
     } catch (error) {
       this.#ctx.log.warn('could not set the audio send rate', { callId: this.#ctx.callId, error: String(error) });
     }

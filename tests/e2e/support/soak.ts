@@ -7,11 +7,15 @@
  * What is counted in each window, after a garbage collection: live RTCPeerConnections (made
  * and not yet closed), timers waiting (setTimeout not yet run or cleared, and those due
  * beyond two minutes; setInterval not cleared), event listeners (Chromium's own count, CDP
- * Performance.getMetrics), DOM nodes and the JS heap. The counting is installed before the
+ * Performance.getMetrics), DOM nodes, the JS heap and the events the rooms' live timelines hold. The counting is installed before the
  * page's scripts run.
  */
 import type { BrowserContext, CDPSession, Page } from 'playwright-core';
+import { until as untilWithin } from '../../peers/peerDriver.js';
 import { currentCall, inbound, type Person } from './people.js';
+
+const until = <T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean) =>
+  untilWithin(`soak: ${what}`, probe, ok, 20_000, 50);
 
 /**
  * matrix-js-sdk gives each request a timer for its local timeout and never clears it (up to
@@ -69,6 +73,8 @@ export interface WindowCounts {
   listeners: number;
   nodes: number;
   heapMb: number;
+  /** Events held in all rooms' live timelines (matrix-js-sdk's memory of what sync delivered). */
+  timelineEvents: number;
 }
 
 const cdpSessions = new WeakMap<Page, CDPSession>();
@@ -88,22 +94,16 @@ export async function windowCounts(page: Page): Promise<WindowCounts> {
     WindowCounts,
     'peerConnections' | 'timeouts' | 'longTimeouts' | 'intervals'
   >;
+  const timelineEvents = (await page.evaluate(
+    'window.__switchboard.account.session.matrix.client.getRooms().reduce((n, room) => n + room.getLiveTimeline().getEvents().length, 0)',
+  )) as number;
   return {
     ...own,
+    timelineEvents,
     listeners: metric('JSEventListeners'),
     nodes: metric('Nodes'),
     heapMb: Math.round((metric('JSHeapUsedSize') / 1024 / 1024) * 10) / 10,
   };
-}
-
-async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (ok(value)) return value;
-    if (Date.now() > deadline) throw new Error(`soak: timed out waiting for ${what} (last: ${JSON.stringify(value)})`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
 }
 
 const calls = (person: Person, expression: string) =>
