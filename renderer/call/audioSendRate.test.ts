@@ -64,6 +64,23 @@ describe('the audio send rate on a path that cannot carry it', () => {
     expect(state.lowestRoundTripMs).toBe(1);
   });
 
+  it('while the path is queueing, a little loss is enough to step down; without a queue it is not', () => {
+    const feed = (rtt: number) => {
+      let state = initialAudioRate(0);
+      for (const [i, [fractionLost, ms]] of (
+        [
+          [0, 1],
+          [0.03, rtt],
+          [0.03, rtt],
+        ] as const
+      ).entries())
+        state = nextAudioRate(state, { fractionLost, at: (i + 2) * 1_000, roundTripsMs: [ms] }).state;
+      return AUDIO_RATE_STEPS[state.step] ?? null;
+    };
+    expect(feed(200)).toBe(24_000);
+    expect(feed(2)).toBe(null);
+  });
+
   it('tries again when the loss doubles, or after a clean report', () => {
     expect(run([...Array(5).fill(0.1), 0.15, 0.2])).toEqual([24_000, 24_000, null, null, null, null, 16_000]);
     expect(run([...Array(5).fill(0.1), 0, 0.1])).toEqual([24_000, 24_000, null, null, null, null, 24_000]);

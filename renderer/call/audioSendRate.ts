@@ -15,8 +15,9 @@
  * path is still queueing: a link narrower than what we send fills its queue, so the round
  * trip stands well above the lowest this call has seen (on a 40 kbit/s link the loss stays
  * about the same from one step to the next until one fits, while the queue stays full).
- * Otherwise — the loss unchanged and no queue, which is random loss — the step is undone
- * and that loss is remembered; steps down are tried again only when the loss reaches twice
+ * While it is queueing, any loss above clean counts and a step needs no trial, so the
+ * cap goes on down, a step per report, until what we send fits. Otherwise — the loss unchanged and no queue, which is random loss — the
+ * step is undone and that loss is remembered; steps down are tried again only when the loss reaches twice
  * that, or after a clean report.
  * Pure: the engine feeds it each reading.
  */
@@ -114,7 +115,8 @@ export function nextAudioRate(
     current = { ...current, trial: null };
   }
   const settled = at - current.changedAt >= MIN_STEP_INTERVAL_MS;
-  if (fractionLost >= STEP_DOWN_LOSS) {
+  // A path that is queueing and losing some of what we send is still too narrow for it.
+  if (fractionLost >= STEP_DOWN_LOSS || (queueing && fractionLost > CLEAN_LOSS)) {
     const held = !queueing && current.unhelped !== null && fractionLost < 2 * current.unhelped;
     if (!held && settled && current.step < AUDIO_RATE_STEPS.length - 1) {
       const steps = fractionLost >= STEP_DOWN_TWICE_LOSS ? 2 : 1;
@@ -124,7 +126,8 @@ export function nextAudioRate(
           step,
           changedAt: at,
           cleanSince: null,
-          trial: { lossBefore: fractionLost, from: current.step, reports: 0 },
+          // A queue is evidence enough that we send too much: only a step down on loss alone is a trial.
+          trial: queueing ? null : { lossBefore: fractionLost, from: current.step, reports: 0 },
           unhelped: current.unhelped,
           lowestRoundTripMs: current.lowestRoundTripMs,
         },

@@ -15,51 +15,22 @@ import {
   type Room,
 } from 'matrix-js-sdk';
 import { GATEWAY_ACCESS_TOKEN_PLACEHOLDER, type SessionSummary, type SwitchboardApi } from '../../preload/contract.js';
-import {
-  isCallEventType,
-  RTC_TIMELINE_TYPES,
-  type CallBatchListener,
-  type CallTimelineEvent,
-} from './callEventFeed.js';
+import { isCallEventType, type CallBatchListener, type CallTimelineEvent } from './callEventFeed.js';
 import { connectionFromSync, type ConnectionState } from './connectionState.js';
 import { contactsFrom, withDirectRoom, type Contact, type RoomSummaryForContacts } from './contacts.js';
 import { CallActivityLog } from './callActivity.js';
 import { createGatewayFetch } from './gatewayFetch.js';
 import { deliver, deliveryWindowMs, type SendFailure } from './reliableDelivery.js';
+import { softphoneFilterDefinition, TIMELINE_EVENTS_PER_ROOM } from './syncFilter.js';
 import { shouldTrimTimeline } from './timelineTrim.js';
 
 const SYNC_DB_PREFIX = 'switchboard-sync';
 const CRYPTO_DB_PREFIX = 'switchboard-crypto';
 
-/**
- * Only what a softphone needs from sync: call events (and the encrypted envelopes they
- * arrive in), membership and the state that names and pictures a direct room.
- */
+/** Only what a softphone needs from sync (syncFilter.ts). */
 function softphoneFilter(userId: string): Filter {
   const filter = new Filter(userId);
-  filter.setDefinition({
-    presence: { types: [] },
-    room: {
-      timeline: {
-        limit: 30,
-        types: [
-          'm.call.*',
-          ...RTC_TIMELINE_TYPES,
-          // MatrixRTC session memberships (state, but they change on the timeline).
-          'org.matrix.msc3401.call.member',
-          'm.room.encrypted',
-          'm.room.member',
-          'm.room.name',
-          'm.room.avatar',
-          'm.room.encryption',
-          'm.room.join_rules',
-          'm.room.create',
-        ],
-      },
-      ephemeral: { types: [] },
-      state: { lazy_load_members: true },
-    },
-  });
+  filter.setDefinition(softphoneFilterDefinition());
   return filter;
 }
 
@@ -146,7 +117,11 @@ export class MatrixSession {
     const { key } = await bridge.request('account.storeKey', {});
     await client.initRustCrypto({ storageKey: decodeKey(key), cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
     matrix.#listen();
-    await client.startClient({ lazyLoadMembers: true, filter: softphoneFilter(session.userId), initialSyncLimit: 30 });
+    await client.startClient({
+      lazyLoadMembers: true,
+      filter: softphoneFilter(session.userId),
+      initialSyncLimit: TIMELINE_EVENTS_PER_ROOM,
+    });
     return matrix;
   }
 

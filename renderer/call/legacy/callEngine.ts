@@ -151,6 +151,8 @@ export class CallEngine implements CallEngineContract {
   }
 
   #onEnded(call: Call): void {
+    // A whole getStats reading per call, kept for the quality figures: without this, one more per call for as long as the app runs.
+    this.#lastStats.delete(call.callId);
     if (call.direction === 'incoming' && call.endReason !== null) {
       this.#notice({ kind: 'ring-stop', callId: call.callId, reason: call.endReason });
     }
@@ -261,9 +263,11 @@ export class CallEngine implements CallEngineContract {
     const entries: StatsEntry[] = [];
     (await pc.getStats()).forEach((entry: StatsEntry) => entries.push(entry));
     const previous = this.#lastStats.get(callId) ?? null;
-    this.#lastStats.set(callId, entries);
+    const call = this.#calls.find((candidate) => candidate.callId === callId);
+    // Kept for the next reading while the call lasts; an ended call's is let go (#onEnded).
+    if (call !== undefined && !call.isEnded) this.#lastStats.set(callId, entries);
     // On hold (either side) nothing need arrive: that is not a dead link.
-    const view = this.#calls.find((call) => call.callId === callId)?.view();
+    const view = call?.view();
     const held = view === undefined || view.localHold || view.remoteHold;
     return summariseQuality(previous, entries, { inboundExpected: !held });
   }

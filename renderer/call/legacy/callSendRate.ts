@@ -32,6 +32,9 @@ export class CallSendRate {
   /** Starts reading (once; later calls do nothing). */
   start(): void {
     if (this.#cancel !== null) return;
+    // A first reading at once: the connection's round trip from the ICE checks just done,
+    // before our media can fill a queue on a narrow path — the call's baseline.
+    void this.#read();
     const tick = () => {
       this.#cancel = this.#ctx.clock.setTimer(() => {
         void this.#read().finally(() => {
