@@ -202,7 +202,8 @@ export class MatrixSession {
   #trimTimelines(): void {
     for (const room of this.client.getRooms()) {
       const events = room.getLiveTimeline().getEvents();
-      const unsent = events.filter((event) => event.status !== null).length;
+      // Still on its way out (not yet accepted by the homeserver); one sent and awaiting its echo is done.
+      const unsent = events.filter((event) => event.status !== null && event.status !== EventStatus.SENT).length;
       if (shouldTrimTimeline({ events: events.length, unsent })) room.resetLiveTimeline();
     }
   }
