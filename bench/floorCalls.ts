@@ -12,6 +12,7 @@ import type { AddressInfo } from 'node:net';
 import type { Browser, Page } from 'playwright-core';
 import { roomForTwo } from '../tests/peers/peerDriver.js';
 import { registerUser, type SynapseInfo } from '../tests/support/synapse.js';
+import { ringBeforeAnswer } from './ringBeforeAnswer.js';
 
 export interface FloorSample {
   /** Offer sent → received by the callee's long-poll. */
@@ -157,6 +158,7 @@ export async function benchFloorCalls(options: {
       const ringing = callee.evaluate(`window.floor.ringing(${JSON.stringify(id)})`) as Promise<number>;
       const sentAt = (await caller.evaluate(`window.floor.call(${JSON.stringify(id)})`)) as number;
       const rangAt = await ringing;
+      await ringBeforeAnswer();
       const audioAtCaller = caller.evaluate('window.floor.firstAudio()') as Promise<number>;
       const audioAtCallee = callee.evaluate('window.floor.firstAudio()') as Promise<number>;
       const pressedAt = Date.now();

@@ -28,6 +28,7 @@ import type { PeerLogEntry } from '../tests/peers/peerTypes.js';
 import { servePeers } from '../tests/peers/servePeers.js';
 import { registerUser, type SynapseInfo } from '../tests/support/synapse.js';
 import { describe, type Description } from './stats.js';
+import { ringBeforeAnswer } from './ringBeforeAnswer.js';
 
 export interface SignallingStep {
   /** Who sent it: the caller or the callee. */
@@ -102,6 +103,7 @@ async function measureOne(
     timeout,
     10,
   );
+  await ringBeforeAnswer();
   await callee.answer();
   await until(
     'media on both sides',

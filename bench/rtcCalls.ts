@@ -11,6 +11,7 @@ import { openRtcPeer } from '../tests/peers/rtcPeerDriver.js';
 import { benchSwitchboard, benchUsers, type BenchRunOptions } from './switchboardCalls.js';
 import { echoRtcLogs, freshDevice } from '../tests/e2e/support/rtcCalls.js';
 import { matrixRequest } from '../tests/support/matrixClientApi.js';
+import { ringBeforeAnswer } from './ringBeforeAnswer.js';
 
 export interface RtcCallSample {
   ringMs: number;
@@ -111,6 +112,7 @@ export async function benchRtcCalls(
             ),
           (id) => id !== null,
         )) as string;
+        await ringBeforeAnswer();
         const hereAt = firstAudioAt(page, callId);
         const thereAt = Promise.race([
           peer.firstAudioAt(),

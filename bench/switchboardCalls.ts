@@ -12,6 +12,7 @@ import { startWithCallSystem } from '../tests/e2e/support/people.js';
 import { matrixRequest } from '../tests/support/matrixClientApi.js';
 import { registerUser, type RegisteredUser, type SynapseInfo } from '../tests/support/synapse.js';
 import { until as untilWithin } from '../tests/peers/peerDriver.js';
+import { ringBeforeAnswer } from './ringBeforeAnswer.js';
 
 /** Polled every 5 ms: the bench waits on moments it times. */
 const until = <T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean) =>
@@ -178,6 +179,7 @@ export async function benchSwitchboardCalls(options: BenchRunOptions): Promise<C
         () => bobPage.evaluate(`window.__switchboard.account.calls.current?.state ?? null`),
         (s) => s === 'ringing',
       );
+      await ringBeforeAnswer();
       const mediaAtAlice = firstAudioAt(alicePage, callId);
       const mediaAtBob = firstAudioAt(bobPage, callId);
       await bobPage.evaluate(`window.__switchboard.account.calls.answer(${JSON.stringify(callId)}, false)`);

@@ -29,6 +29,7 @@ import {
   type RejectEvent,
   type SelectAnswerEvent,
   type StreamMetadataMap,
+  takeCandidatesOut,
 } from './protocol/index.js';
 import type {
   CallDirection,
@@ -47,6 +48,19 @@ import { CallMedia } from './callMedia.js';
 import { CallNegotiation } from './callNegotiation.js';
 
 /** What a call needs from the engine around it. */
+/** The senders of our answer (tracks come by replaceTrack), in the one stream it announces. */
+interface AnswerSenders {
+  readonly local: MediaStream;
+  readonly senders: Map<'audio' | 'video', RTCRtpSender>;
+  readonly video: boolean;
+}
+
+/** What was done while the call rang: the connection, and for an audio-only offer the answer. */
+interface PreparedAnswer {
+  readonly pc: RTCPeerConnection;
+  readonly senders: AnswerSenders | null;
+}
+
 export interface CallContext {
   readonly ownUserId: string;
   readonly clock: Clock;
@@ -114,7 +128,9 @@ export class Call {
    * on one races it against this, so nothing waits forever on a call that is over.
    */
   readonly ended: Promise<void> = new Promise<void>((resolve) => (this.#markEnded = resolve));
-  #prepared: Promise<RTCPeerConnection | null> | null = null;
+  #prepared: Promise<PreparedAnswer | null> | null = null;
+  /** The answer made while ringing, once it is made: sent the moment the person answers. */
+  #ready: { readonly pc: RTCPeerConnection; readonly answer: AnswerSenders } | null = null;
 
   private constructor(
     ctx: CallContext,
@@ -150,6 +166,7 @@ export class Call {
       ...parts,
       iceServers: () => ctx.iceServers(),
       iceTransportPolicy: ctx.iceTransportPolicy,
+      ringing: () => this.state === 'ringing',
     });
     this.#candidates = new CallCandidates({
       ...parts,
@@ -368,22 +385,25 @@ export class Call {
     await this.#send(buildHangup({ ...this.#ids(), reason, peerVersion: version })).catch(() => undefined);
   }
 
-  #openConnection(): Promise<RTCPeerConnection> {
-    return this.#connection.open({
-      candidate: (candidate) => this.#candidates.local(candidate),
-      gatheringComplete: () => this.#candidates.gatheringComplete(),
-      track: (track, streams) => this.#media.trackArrived(track, streams),
-      negotiationNeeded: () => void this.#negotiation.needed(),
-      connected: () => {
-        if (this.state === 'connecting') this.#set('connected');
+  #openConnection(options: { poolCandidates?: boolean } = {}): Promise<RTCPeerConnection> {
+    return this.#connection.open(
+      {
+        candidate: (candidate) => this.#candidates.local(candidate),
+        gatheringComplete: () => this.#candidates.gatheringComplete(),
+        track: (track, streams) => this.#media.trackArrived(track, streams),
+        negotiationNeeded: () => void this.#negotiation.needed(),
+        connected: () => {
+          if (this.state === 'connecting') this.#set('connected');
+        },
+        // Back to connecting, its duration kept ("Reconnecting…"): and if media is not back within
+        // the connect timeout, the call ends as ice_failed on both sides.
+        interrupted: () => {
+          if (this.state === 'connected') this.#set('connecting');
+        },
+        failed: () => void this.#hangUpWith('ice_failed', 'ice-failed'),
       },
-      // Back to connecting, its duration kept ("Reconnecting…"): and if media is not back within
-      // the connect timeout, the call ends as ice_failed on both sides.
-      interrupted: () => {
-        if (this.state === 'connected') this.#set('connecting');
-      },
-      failed: () => void this.#hangUpWith('ice_failed', 'ice-failed'),
-    });
+      options,
+    );
   }
 
   // ——— outgoing ———
@@ -490,24 +510,33 @@ export class Call {
   // ——— incoming ———
 
   /**
-   * While ringing, the peer connection is made and the offer applied, so answering costs
-   * no more than it must. Nothing is gathered or sent until the person answers (ICE starts
-   * with the local description), and no device is opened.
+   * While ringing, everything that can be done on this device is done, and nothing leaves
+   * it: the peer connection is made and the offer applied without its candidates (they are
+   * held until Answer, so no ICE check can reach the caller). An audio-only offer can be
+   * answered one way only, so its answer is made now too: ICE gathers (host, and relays from
+   * the homeserver's TURN) while it rings, and on Answer the answer goes out at once. A video
+   * offer may be answered with or without the camera: its candidates are pooled now and its
+   * answer is made on Answer. No device is opened.
    */
   prepareWhileRinging(): void {
     if (this.direction !== 'incoming' || this.#invite === null || this.#prepared !== null) return;
-    const offer = this.#invite.offer.sdp;
+    const offer = takeCandidatesOut(this.#invite.offer.sdp);
+    this.#candidates.hold();
     this.#prepared = (async () => {
-      const pc = await this.#openConnection();
+      const pc = await this.#openConnection({ poolCandidates: this.videoOffered });
       if (this.#over()) return null;
-      await pc.setRemoteDescription({ type: 'offer', sdp: offer });
+      await pc.setRemoteDescription({ type: 'offer', sdp: offer.sdp });
+      await this.#candidates.applyRemote(offer.candidates);
       if (this.#peer !== null) {
         await this.#candidates.applyRemote(
           this.#ctx.earlyCandidates.take({ roomId: this.roomId, callId: this.callId }, this.#peer),
         );
       }
       await this.#candidates.drainBeforeDescription();
-      return pc;
+      if (this.#over()) return null;
+      const senders = this.videoOffered ? null : await this.#makeAnswer(pc, false);
+      if (senders !== null && !this.#over()) this.#ready = { pc, answer: senders };
+      return { pc, senders };
     })().catch((error: unknown) => {
       this.#ctx.log.warn('the offer could not be applied', { callId: this.callId, error: String(error) });
       return null;
@@ -515,33 +544,26 @@ export class Call {
   }
 
   /**
-   * Answers. The answer goes out while the microphone (and camera) are still opening: the
-   * senders are set up without tracks and get them by replaceTrack, so ICE and DTLS run in
-   * parallel with the device, not after it.
+   * Sends our answer once the candidate batcher says so (at once for one made while ringing:
+   * its candidates have been gathering since; what is still to come trickles after it).
    */
-  async answer(options: { video: boolean; stream?: MediaStream }): Promise<void> {
-    if (this.direction !== 'incoming' || this.state !== 'ringing' || this.#invite === null) return;
-    this.timings.answerPressedAt = this.#ctx.clock.now();
-    this.#set('answering');
-    const wantVideo = options.video && this.videoOffered;
-    const media = options.stream
-      ? Promise.resolve(options.stream)
-      : this.#ctx.media.userMedia({ audio: true, video: wantVideo });
-    media.catch(() => undefined); // handled below, after the answer is under way
+  #sendAnswer(pc: RTCPeerConnection, answer: AnswerSenders, options: { sdpWaitMs?: number }): void {
+    this.#media.local = answer.local;
+    this.#media.expectVideo = answer.video;
+    this.#candidates.start(async () => {
+      const sdp = pc.localDescription?.sdp;
+      if (sdp === undefined || this.#over()) return;
+      await this.#send(buildAnswer({ ...this.#ids(), sdp, streams: this.#media.metadata() }));
+      this.timings.answerSentAt = this.#ctx.clock.now();
+    }, options);
+  }
 
-    this.prepareWhileRinging();
-    const pc = await this.#prepared;
-    if (pc === null || pc === undefined) {
-      void media.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined);
-      if (!this.#over()) await this.#hangUpWith('unknown_error', 'error');
-      return;
-    }
-    if (this.#over()) return;
-
-    // One stream for what we send, announced in the SDP (msid) before its tracks exist.
+  /**
+   * Our answer, its senders set up without tracks (they get them by replaceTrack once the
+   * devices open) in one stream announced in the SDP (msid) before its tracks exist.
+   */
+  async #makeAnswer(pc: RTCPeerConnection, wantVideo: boolean): Promise<AnswerSenders> {
     const local = new MediaStream();
-    this.#media.local = local;
-    this.#media.expectVideo = wantVideo;
     const senders = new Map<'audio' | 'video', RTCRtpSender>();
     for (const transceiver of pc.getTransceivers()) {
       const kind = transceiver.receiver.track.kind === 'video' ? 'video' : 'audio';
@@ -553,15 +575,65 @@ export class Call {
       }
     }
     await pc.setLocalDescription(await pc.createAnswer());
-    if (this.#over()) return;
-    this.#set('connecting');
-    this.#candidates.start(async () => {
-      const sdp = pc.localDescription?.sdp;
-      if (sdp === undefined || this.#over()) return;
-      await this.#send(buildAnswer({ ...this.#ids(), sdp, streams: this.#media.metadata() }));
-      this.timings.answerSentAt = this.#ctx.clock.now();
-    });
+    return { local, senders, video: wantVideo };
+  }
 
+  /**
+   * Answers. The answer goes out while the microphone (and camera) are still opening, so
+   * ICE and DTLS run in parallel with the device, not after it; the caller's candidates
+   * apply from now.
+   */
+  async answer(options: { video: boolean; stream?: MediaStream }): Promise<void> {
+    if (this.direction !== 'incoming' || this.state !== 'ringing' || this.#invite === null) return;
+    this.timings.answerPressedAt = this.#ctx.clock.now();
+    const wantVideo = options.video && this.videoOffered;
+    const ready = this.#ready;
+    // An answer made while ringing goes out before anything else is done.
+    if (ready !== null) this.#sendAnswer(ready.pc, ready.answer, { sdpWaitMs: 0 });
+    const media = options.stream
+      ? Promise.resolve(options.stream)
+      : this.#ctx.media.userMedia({ audio: true, video: wantVideo });
+    media.catch(() => undefined); // handled below, after the answer is under way
+    const answer = ready !== null ? await this.#tellWindowAfterSending(ready.answer) : await this.#answerNow(wantVideo);
+    if (answer === null) {
+      void media.then((s) => s.getTracks().forEach((t) => t.stop())).catch(() => undefined);
+      return;
+    }
+    this.#set('connecting');
+    await this.#candidates.release();
+    await this.#attachDevices(media, answer);
+  }
+
+  /**
+   * The window is told (and redraws) one task later, once the answer has left for main: the
+   * redraw is not on the answer's path. The state changes at once, so nothing answers twice.
+   */
+  async #tellWindowAfterSending(answer: AnswerSenders): Promise<AnswerSenders | null> {
+    this.state = 'answering';
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (this.#over()) return null;
+    this.#ctx.changed(this);
+    return answer;
+  }
+
+  /** No answer was ready (a video offer, or answered before it was made): it is made and sent now. */
+  async #answerNow(wantVideo: boolean): Promise<AnswerSenders | null> {
+    this.#set('answering');
+    this.prepareWhileRinging();
+    const prepared = await this.#prepared;
+    if (prepared === null || prepared === undefined) {
+      if (!this.#over()) await this.#hangUpWith('unknown_error', 'error');
+      return null;
+    }
+    if (this.#over()) return null;
+    const answer = prepared.senders ?? (await this.#makeAnswer(prepared.pc, wantVideo));
+    if (this.#over()) return null;
+    this.#sendAnswer(prepared.pc, answer, prepared.senders === null ? {} : { sdpWaitMs: 0 });
+    return answer;
+  }
+
+  /** The devices, once open, go into the senders the answer announced. */
+  async #attachDevices(media: Promise<MediaStream>, answer: AnswerSenders): Promise<void> {
     let stream: MediaStream;
     try {
       stream = await media;
@@ -575,13 +647,13 @@ export class Call {
       return;
     }
     for (const track of stream.getTracks()) {
-      const sender = senders.get(track.kind === 'video' ? 'video' : 'audio');
+      const sender = answer.senders.get(track.kind === 'video' ? 'video' : 'audio');
       if (sender === undefined) {
         track.stop();
         continue;
       }
       track.enabled = !(track.kind === 'audio' && this.#media.muted);
-      local.addTrack(track);
+      answer.local.addTrack(track);
       await sender.replaceTrack(track);
     }
     this.#media.expectVideo = null;

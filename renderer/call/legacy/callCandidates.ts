@@ -27,13 +27,17 @@ export class CallCandidates {
   readonly #ctx: CallCandidatesContext;
   #batcher: CandidateBatcher | null = null;
   #beforeDescription: IceCandidate[] = [];
+  #held = false;
 
   constructor(ctx: CallCandidatesContext) {
     this.#ctx = ctx;
   }
 
-  /** Our local description is set: `sendDescription` runs once the SDP wait is over, then later candidates trickle. */
-  start(sendDescription: () => Promise<void>): void {
+  /**
+   * Our local description is set: `sendDescription` runs once the SDP wait is over (or at
+   * once with `sdpWaitMs: 0`, for an answer prepared while ringing), then later candidates trickle.
+   */
+  start(sendDescription: () => Promise<void>, options: { sdpWaitMs?: number } = {}): void {
     this.#batcher?.stop();
     const batcher = createCandidateBatcher({
       role: this.#ctx.role,
@@ -47,6 +51,7 @@ export class CallCandidates {
       sendCandidates: (candidates) => {
         if (!this.#ctx.over()) this.#ctx.sendCandidates(candidates);
       },
+      ...(options.sdpWaitMs === undefined ? {} : { sdpWaitMs: options.sdpWaitMs }),
     });
     this.#batcher = batcher;
     batcher.localDescriptionSet();
@@ -62,12 +67,26 @@ export class CallCandidates {
     this.#batcher?.gatheringComplete();
   }
 
-  /** The peer's candidates: applied now, or kept until the remote description is set. */
+  /**
+   * While the call rings the peer's candidates are held, not applied: with none, our ICE
+   * agent (started by the answer prepared while ringing) has nobody to send a check to.
+   */
+  hold(): void {
+    this.#held = true;
+  }
+
+  /** The person answered: the held candidates apply, and ICE checks start. */
+  async release(): Promise<void> {
+    this.#held = false;
+    await this.drainBeforeDescription();
+  }
+
+  /** The peer's candidates: applied now, or kept until the remote description is set (or the hold ends). */
   async applyRemote(candidates: readonly IceCandidate[]): Promise<void> {
     const pc = this.#ctx.pc();
     if (pc === null) return;
     for (const candidate of candidates) {
-      if (pc.remoteDescription === null) {
+      if (pc.remoteDescription === null || this.#held) {
         this.#beforeDescription.push(candidate);
         continue;
       }

@@ -19,6 +19,8 @@ export interface CallConnectionContext {
   readonly iceTransportPolicy: RTCIceTransportPolicy;
   over(): boolean;
   canRenegotiate(): boolean;
+  /** Still ringing: the connection is prepared, not in use, and must not restart or fail the call. */
+  ringing(): boolean;
 }
 
 export interface ConnectionEvents {
@@ -44,12 +46,14 @@ export class CallConnection {
     this.#ctx = ctx;
   }
 
-  async open(events: ConnectionEvents): Promise<RTCPeerConnection> {
+  /** `poolCandidates`: start gathering now, before any local description (a call ringing with video). */
+  async open(events: ConnectionEvents, options: { poolCandidates?: boolean } = {}): Promise<RTCPeerConnection> {
     const iceServers = await this.#ctx.iceServers();
     const pc = new RTCPeerConnection({
       iceServers,
       iceTransportPolicy: this.#ctx.iceTransportPolicy,
       bundlePolicy: 'max-bundle',
+      ...(options.poolCandidates === true ? { iceCandidatePoolSize: 1 } : {}),
     });
     this.pc = pc;
     pc.onicecandidate = ({ candidate }) => events.candidate(candidate);
@@ -63,7 +67,7 @@ export class CallConnection {
   }
 
   #stateChanged(pc: RTCPeerConnection, events: ConnectionEvents): void {
-    if (this.#ctx.over()) return;
+    if (this.#ctx.over() || this.#ctx.ringing()) return;
     switch (pc.connectionState) {
       case 'connected':
         this.#cancelDisconnected?.();

@@ -34,6 +34,14 @@ async function ended(party: Party, callId: string) {
   return party.calls().find((c) => c.callId === callId)!;
 }
 
+/** A new rig with Alice and Bob in a room of their own. */
+function aliceAndBob(options: Parameters<EngineRig['add']>[2] = {}) {
+  rig = new EngineRig();
+  const alice = rig.add(ALICE, 'ALICEDEV', options);
+  const bob = rig.add(BOB, 'BOBDEV');
+  return { alice, bob, roomId: rig.relay.createRoom([ALICE, BOB]) };
+}
+
 async function connectedCall(video: boolean) {
   rig = new EngineRig();
   const alice = rig.add(ALICE, 'ALICEDEV');
@@ -84,10 +92,7 @@ describe('a call between two engines (spec: invite, candidates, answer, select_a
   });
 
   it('the callee declines: m.call.reject, and the caller sees "declined"', async () => {
-    rig = new EngineRig();
-    const alice = rig.add(ALICE, 'ALICEDEV');
-    const bob = rig.add(BOB, 'BOBDEV');
-    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const { alice, bob, roomId } = aliceAndBob();
     const callId = alice.engine.place(roomId, { video: false });
     await ringing(bob);
     await bob.engine.decline(callId);
@@ -98,10 +103,7 @@ describe('a call between two engines (spec: invite, candidates, answer, select_a
   });
 
   it('the caller cancels before an answer: the callee stops ringing and records a missed call', async () => {
-    rig = new EngineRig();
-    const alice = rig.add(ALICE, 'ALICEDEV');
-    const bob = rig.add(BOB, 'BOBDEV');
-    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const { alice, bob, roomId } = aliceAndBob();
     const callId = alice.engine.place(roomId, { video: false });
     await ringing(bob);
     await alice.engine.hangUp(callId);
@@ -217,10 +219,7 @@ describe('a call between two engines (spec: invite, candidates, answer, select_a
 
 describe('the queue of incoming call events never stops', () => {
   it('a call declined while its candidates are still being applied leaves the next call ringing', async () => {
-    rig = new EngineRig();
-    const alice = rig.add(ALICE, 'ALICEDEV');
-    const bob = rig.add(BOB, 'BOBDEV');
-    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    const { alice, bob, roomId } = aliceAndBob();
     // What Chromium does to an operation queued on a connection that is then closed: it never settles.
     const original = RTCPeerConnection.prototype.addIceCandidate;
     RTCPeerConnection.prototype.addIceCandidate = () => new Promise<void>(() => undefined);
@@ -240,4 +239,81 @@ describe('the queue of incoming call events never stops', () => {
     await connected(bob, second);
     await mediaFlows(bob.engine, second, ['audio']);
   });
+});
+
+/** What the caller's ICE agent has heard of the callee: candidate pairs and checks received. */
+async function checksHeard(pc: RTCPeerConnection | null) {
+  let pairs = 0;
+  let requestsReceived = 0;
+  let remoteCandidates = 0;
+  (await pc!.getStats()).forEach((s: { type: string; requestsReceived?: number }) => {
+    if (s.type === 'candidate-pair') {
+      pairs++;
+      requestsReceived += s.requestsReceived ?? 0;
+    }
+    if (s.type === 'remote-candidate') remoteCandidates++;
+  });
+  return { pairs, requestsReceived, remoteCandidates };
+}
+
+function sdpOf(party: Party, type: string): string {
+  const event = party.device.sent.find((e) => e.type === type);
+  return (event?.content as { answer?: { sdp: string } } | undefined)?.answer?.sdp ?? '';
+}
+
+describe('while it rings: everything is prepared, nothing leaves the callee', () => {
+  it('an audio call: the answer is made and its candidates gathered, yet no check reaches the caller until Answer', async () => {
+    const { alice, bob, roomId } = aliceAndBob();
+    const callId = alice.engine.place(roomId, { video: false });
+    await ringing(bob);
+    const prepared = () => bob.engine.peerConnection(callId);
+    await until(
+      () => prepared()?.localDescription?.type === 'answer' && prepared()?.iceGatheringState === 'complete',
+      'the answer prepared while ringing',
+    );
+    expect(prepared()!.localDescription!.sdp).toMatch(/a=candidate:/);
+    // Long enough for ICE checks (sent every few tens of ms) to have arrived, had any left.
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(await checksHeard(alice.engine.peerConnection(callId))).toEqual({
+      pairs: 0,
+      requestsReceived: 0,
+      remoteCandidates: 0,
+    });
+    expect(sentTypes(bob)).toEqual([]);
+
+    await bob.engine.answer(callId, { video: false });
+    await connected(alice, callId);
+    await connected(bob, callId);
+    await mediaFlows(alice.engine, callId, ['audio']);
+    await mediaFlows(bob.engine, callId, ['audio']);
+    // The answer went out with the candidates gathered while ringing.
+    expect(sentTypes(bob)[0]).toBe('m.call.answer');
+    expect(sdpOf(bob, 'm.call.answer')).toMatch(/a=candidate:.* typ host/);
+  });
+
+  it('a video call: no answer is made before the person chooses camera or not; without camera, none is sent', async () => {
+    const { alice, bob, roomId } = aliceAndBob();
+    const callId = alice.engine.place(roomId, { video: true });
+    await ringing(bob);
+    await until(() => bob.engine.peerConnection(callId)?.remoteDescription?.type === 'offer', 'the offer applied');
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(bob.engine.peerConnection(callId)!.localDescription).toBeNull();
+    expect((await checksHeard(alice.engine.peerConnection(callId))).requestsReceived).toBe(0);
+
+    await bob.engine.answer(callId, { video: false });
+    await connected(alice, callId);
+    await mediaFlows(alice.engine, callId, ['audio']);
+    expect(sdpOf(bob, 'm.call.answer')).toMatch(/m=video[^]*a=recvonly/);
+  });
+
+  it('a call that rings for 20 s with its answer prepared still connects when answered', async () => {
+    const { alice, bob, roomId } = aliceAndBob();
+    const callId = alice.engine.place(roomId, { video: false });
+    await ringing(bob);
+    await new Promise((resolve) => setTimeout(resolve, 20_000));
+    expect(bob.active()?.state).toBe('ringing');
+    await bob.engine.answer(callId, { video: false });
+    await connected(alice, callId);
+    await mediaFlows(bob.engine, callId, ['audio']);
+  }, 40_000);
 });

@@ -107,3 +107,4 @@ export {
   type EarlyCandidateBuffer,
   type EarlyCandidateLimits,
 } from './earlyCandidateBuffer.js';
+export { takeCandidatesOut, type OfferWithoutCandidates } from './heldCandidates.js';
