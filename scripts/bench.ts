@@ -17,6 +17,7 @@ import { benchRtcCalls } from '../bench/rtcCalls.js';
 import { benchSoak } from '../bench/soak.js';
 import { benchLossFec } from '../bench/lossFec.js';
 import { benchFloorCalls } from '../bench/floorCalls.js';
+import { benchFootprint } from '../bench/footprint.js';
 import { buildPeers } from '../tests/peers/buildPeers.js';
 import { servePeers } from '../tests/peers/servePeers.js';
 import { startJwtService } from '../tests/support/jwtService.js';
@@ -30,6 +31,8 @@ const rtcCalls = Math.max(1, Math.ceil(calls / 2));
 const log = (line: string) => process.stdout.write(`bench: ${line}\n`);
 /** `--soak`: only the soak (200 calls in a row), its figures added to bench/results.json under "soak". */
 const soakOnly = process.argv.includes('--soak');
+/** `--footprint`: only the large account's footprint (bench/footprint.ts), added under "footprint". */
+const footprintOnly = process.argv.includes('--footprint');
 /** `--loss`: only the loss bench (Opus FEC/RED under 0–10 % random loss), added under "lossFec". */
 const lossOnly = process.argv.includes('--loss');
 
@@ -69,6 +72,12 @@ async function main(): Promise<void> {
       log(JSON.stringify(soak));
       return;
     }
+    if (footprintOnly) {
+      const footprint = await benchFootprint({ rendererDir, elementStyleUrl: peerServer.elementStyleUrl, log });
+      await keepInResults('footprint', footprint);
+      log(JSON.stringify(footprint));
+      return;
+    }
     if (lossOnly) {
       const loss = await benchLossFec({ synapse, rendererDir, log });
       await keepInResults('lossFec', loss);
@@ -100,6 +109,7 @@ async function main(): Promise<void> {
     const previous = JSON.parse(await readFile(path.join(root, 'bench/results.json'), 'utf8').catch(() => '{}')) as {
       soak?: unknown;
       lossFec?: unknown;
+      footprint?: unknown;
     };
     const results = {
       calls,
@@ -149,6 +159,7 @@ async function main(): Promise<void> {
       // The soak and the loss bench run on their own (`--soak`, `--loss`); their last figures are kept.
       ...(previous.soak === undefined ? {} : { soak: previous.soak }),
       ...(previous.lossFec === undefined ? {} : { lossFec: previous.lossFec }),
+      ...(previous.footprint === undefined ? {} : { footprint: previous.footprint }),
     };
     await mkdir(path.join(root, 'bench'), { recursive: true });
     await writeFile(path.join(root, 'bench/results.json'), `${JSON.stringify(results, null, 2)}\n`);

@@ -28,6 +28,7 @@ describe('the gateway’s allow-list: what a phone needs', () => {
   it.each([
     ['GET', '/_matrix/client/versions'],
     ['GET', '/_matrix/client/v3/sync'],
+    ['POST', '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync'],
     ['POST', `/_matrix/client/v3/user/${enc(ME)}/filter`],
     ['GET', '/_matrix/client/v3/rooms/!dm%3Aexample.org/members'],
     ['PUT', '/_matrix/client/v3/rooms/!dm%3Aexample.org/send/m.room.encrypted/txn1'],

@@ -119,6 +119,13 @@ const RULES: readonly Rule[] = [
   { name: 'whoami', methods: ['GET'], path: '/_matrix/client/v3/account/whoami', maxBody: 0 },
   { name: 'push rules (read)', methods: ['GET'], path: '/_matrix/client/v3/pushrules/**', maxBody: 0 },
   { name: 'sync', methods: ['GET'], path: '/_matrix/client/v3/sync', maxBody: 0 },
+  // Simplified sliding sync (MSC4186): the same reading as sync, in windows the window asks for.
+  {
+    name: 'sliding sync',
+    methods: ['POST'],
+    path: '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync',
+    maxBody: 16 * KIB,
+  },
   {
     name: 'filter',
     methods: ['POST'],

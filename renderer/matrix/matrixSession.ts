@@ -7,6 +7,7 @@ import {
   IndexedDBStore,
   KnownMembership,
   MatrixError,
+  MemoryStore,
   Method,
   Preset,
   RoomEvent,
@@ -24,6 +25,8 @@ import { createGatewayFetch } from './gatewayFetch.js';
 import { deliver, deliveryWindowMs, type SendFailure } from './reliableDelivery.js';
 import { softphoneFilterDefinition, TIMELINE_EVENTS_PER_ROOM } from './syncFilter.js';
 import { shouldTrimTimeline } from './timelineTrim.js';
+import { servesSlidingSync, softphoneSlidingLists } from './slidingSyncLists.js';
+import { SlidingSync } from 'matrix-js-sdk/lib/sliding-sync.js';
 
 const SYNC_DB_PREFIX = 'switchboard-sync';
 const CRYPTO_DB_PREFIX = 'switchboard-crypto';
@@ -72,10 +75,23 @@ export class MatrixSession {
 
   readonly #fetch: typeof fetch;
 
-  private constructor(client: MatrixClient, session: SessionSummary, gatewayFetch: typeof fetch) {
+  /**
+   * How this session syncs: simplified sliding sync (MSC4186) where the homeserver serves it
+   * — the direct chats and the few most recent rooms, never all of them — else classic sync
+   * with the phone's filter.
+   */
+  readonly syncMode: 'sliding' | 'classic';
+
+  private constructor(
+    client: MatrixClient,
+    session: SessionSummary,
+    gatewayFetch: typeof fetch,
+    syncMode: 'sliding' | 'classic',
+  ) {
     this.client = client;
     this.session = session;
     this.#fetch = gatewayFetch;
+    this.syncMode = syncMode;
   }
 
   /** A person's avatar (mxc:) as a small image, fetched with authentication through the gateway. */
@@ -97,12 +113,17 @@ export class MatrixSession {
   }
 
   static async start(bridge: SwitchboardApi, session: SessionSummary): Promise<MatrixSession> {
-    const store = new IndexedDBStore({
-      indexedDB: window.indexedDB,
-      dbName: `${SYNC_DB_PREFIX}:${session.userId}:${session.deviceId}`,
-      localStorage: window.localStorage,
-    });
     const gatewayFetch = createGatewayFetch(bridge);
+    const sliding = await homeserverServesSlidingSync(gatewayFetch, session.homeserverUrl);
+    // Sliding sync keeps no sync cache between runs (matrix-js-sdk starts it afresh each time,
+    // and it is small): its rooms live in memory only.
+    const store = sliding
+      ? new MemoryStore({ localStorage: window.localStorage })
+      : new IndexedDBStore({
+          indexedDB: window.indexedDB,
+          dbName: `${SYNC_DB_PREFIX}:${session.userId}:${session.deviceId}`,
+          localStorage: window.localStorage,
+        });
     const client = createClient({
       baseUrl: session.homeserverUrl,
       userId: session.userId,
@@ -113,16 +134,27 @@ export class MatrixSession {
       timelineSupport: false,
       disableVoip: true, // the call engine is ours; matrix-js-sdk's own must not answer for us
     });
-    const matrix = new MatrixSession(client, session, gatewayFetch);
+    const matrix = new MatrixSession(client, session, gatewayFetch, sliding ? 'sliding' : 'classic');
     await store.startup();
     const { key } = await bridge.request('account.storeKey', {});
     await client.initRustCrypto({ storageKey: decodeKey(key), cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
     matrix.#listen();
-    await client.startClient({
-      lazyLoadMembers: true,
-      filter: softphoneFilter(session.userId),
-      initialSyncLimit: TIMELINE_EVENTS_PER_ROOM,
-    });
+    if (sliding) {
+      const slidingSync = new SlidingSync(
+        session.homeserverUrl,
+        softphoneSlidingLists(),
+        {},
+        client,
+        SLIDING_SYNC_LONG_POLL_MS,
+      );
+      await client.startClient({ slidingSync, lazyLoadMembers: true });
+    } else {
+      await client.startClient({
+        lazyLoadMembers: true,
+        filter: softphoneFilter(session.userId),
+        initialSyncLimit: TIMELINE_EVENTS_PER_ROOM,
+      });
+    }
     return matrix;
   }
 
@@ -342,6 +374,19 @@ export class MatrixSession {
   stop(): void {
     this.client.stopClient();
     this.#setConnection({ kind: 'signed-out' });
+  }
+}
+
+/** How long a sliding sync request waits for something new, as classic sync's long-poll. */
+const SLIDING_SYNC_LONG_POLL_MS = 30_000;
+
+/** Asks /versions (through the gateway) whether the homeserver serves simplified sliding sync. */
+async function homeserverServesSlidingSync(gatewayFetch: typeof fetch, homeserverUrl: string): Promise<boolean> {
+  try {
+    const response = await gatewayFetch(`${homeserverUrl.replace(/\/+$/, '')}/_matrix/client/versions`);
+    return response.ok && servesSlidingSync(await response.json());
+  } catch {
+    return false;
   }
 }
 

@@ -10,7 +10,7 @@ import path from 'node:path';
 import { build } from 'vite';
 
 export interface BuiltPeers {
-  /** The folder holding matrixCallPeer/, versionZeroPeer/ and rtcPeer/ (each an index.html). */
+  /** The folder holding matrixCallPeer/, versionZeroPeer/, rtcPeer/ and elementStyle/ (each an index.html). */
   dir: string;
   dispose(): Promise<void>;
 }
@@ -48,6 +48,7 @@ export async function buildPeers(options: { outDir?: string; sourceDir?: string 
           matrixCallPeer: path.join(source, 'matrixCallPeer', 'index.html'),
           versionZeroPeer: path.join(source, 'versionZeroPeer', 'index.html'),
           rtcPeer: path.join(source, 'rtcPeer', 'index.html'),
+          elementStyle: path.join(source, 'elementStyle', 'index.html'),
         },
       },
     },

@@ -15,6 +15,8 @@ export interface PeerServer {
   versionZeroPeerUrl: string;
   /** The MatrixRTC peer page (window.rtcPeer: matrix-js-sdk's MatrixRTC session + livekit-client). */
   rtcPeerUrl: string;
+  /** matrix-js-sdk started as Element Web starts it (window.elementStyle), for the footprint bench. */
+  elementStyleUrl: string;
   close(): Promise<void>;
 }
 
@@ -69,6 +71,7 @@ export async function servePeers(dir: string): Promise<PeerServer> {
     matrixCallPeerUrl: `${url}matrixCallPeer/index.html`,
     versionZeroPeerUrl: `${url}versionZeroPeer/index.html`,
     rtcPeerUrl: `${url}rtcPeer/index.html`,
+    elementStyleUrl: `${url}elementStyle/index.html`,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

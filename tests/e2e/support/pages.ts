@@ -2,11 +2,16 @@ import type { Page } from 'playwright-core';
 
 /** Signs in through the window's own form. */
 export async function signInThroughWindow(page: Page, matrixId: string, password: string, homeserverUrl: string) {
+  await fillSignIn(page, matrixId, password, homeserverUrl);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** Types the sign-in form, without pressing Sign in. */
+export async function fillSignIn(page: Page, matrixId: string, password: string, homeserverUrl: string) {
   await page.getByLabel('Matrix ID').fill(matrixId);
   await page.getByLabel('Password').fill(password);
   await page.getByText('Homeserver address (optional)').click();
   await page.getByLabel('Homeserver URL').fill(homeserverUrl);
-  await page.getByRole('button', { name: 'Sign in' }).click();
 }
 
 /** Waits until the window says it is connected and ready for calls. */

@@ -1,0 +1,54 @@
+/**
+ * The regression guard on what the phone asks sliding sync for, as syncFilter.test.ts is for
+ * classic sync: two windows, short timelines, all members only where a room has two.
+ */
+import { describe, expect, it } from 'vitest';
+import {
+  DIRECT_LIST,
+  RECENT_LIST,
+  servesSlidingSync,
+  SLIDING_SYNC_FEATURE,
+  softphoneSlidingLists,
+} from './slidingSyncLists.js';
+import { ROOM_STATE_TYPES, RTC_MEMBER_TYPE } from './syncFilter.js';
+
+const lists = softphoneSlidingLists();
+
+describe('what the phone asks sliding sync for', () => {
+  it('two lists: the direct chats, and the few rooms with the newest activity', () => {
+    expect([...lists.keys()]).toEqual([DIRECT_LIST, RECENT_LIST]);
+    expect(lists.get(DIRECT_LIST)?.filters).toEqual({ is_dm: true });
+    expect(lists.get(RECENT_LIST)?.filters).toBeUndefined();
+    expect(lists.get(RECENT_LIST)?.ranges).toEqual([[0, 9]]);
+    expect(lists.get(DIRECT_LIST)?.ranges).toEqual([[0, 199]]);
+  });
+
+  it('asks for the state something here reads, and no wildcard type', () => {
+    for (const list of lists.values()) {
+      const types = list.required_state.map(([type]) => type);
+      // The same state classic sync's filter keeps, and the MatrixRTC memberships.
+      expect([...new Set(types)].sort()).toEqual([...ROOM_STATE_TYPES, RTC_MEMBER_TYPE].sort());
+      expect(types).not.toContain('*');
+      expect(list.timeline_limit).toBeLessThanOrEqual(10);
+    }
+  });
+
+  it('loads every member only of direct chats; elsewhere only ourselves and the timeline’s senders', () => {
+    const members = (name: string) =>
+      lists
+        .get(name)
+        ?.required_state.filter(([type]) => type === 'm.room.member')
+        .map(([, key]) => key);
+    expect(members(DIRECT_LIST)).toEqual(['*']);
+    expect(members(RECENT_LIST)).toEqual(['$ME', '$LAZY']);
+  });
+
+  it('knows a homeserver that serves it from /versions', () => {
+    expect(servesSlidingSync({ versions: ['v1.11'], unstable_features: { [SLIDING_SYNC_FEATURE]: true } })).toBe(true);
+    expect(servesSlidingSync({ unstable_features: { [SLIDING_SYNC_FEATURE]: false } })).toBe(false);
+    expect(servesSlidingSync({ versions: ['v1.11'] })).toBe(false);
+    expect(servesSlidingSync({ unstable_features: null })).toBe(false);
+    expect(servesSlidingSync(null)).toBe(false);
+    expect(servesSlidingSync('nope')).toBe(false);
+  });
+});

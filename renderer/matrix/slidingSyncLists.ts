@@ -1,0 +1,78 @@
+/**
+ * What the phone asks simplified sliding sync (MSC4186) for, where the homeserver serves it:
+ * not every room, as classic sync sends, but two windows.
+ * - "direct": every direct chat (m.direct), with its members, name, picture, encryption and
+ *   MatrixRTC memberships — the phone's contacts and the rooms people call it in.
+ * - "recent": the few rooms with the newest activity, whatever they are. A new event moves
+ *   its room to the top, so a call placed in a room the phone has not loaded yet (a small
+ *   group, a room not marked as direct) arrives in the response that carries it, with its
+ *   timeline — and rings by the same rules as any other.
+ * Timelines are short: the phone reads call events as they arrive and never reads back.
+ * Kept free of matrix-js-sdk: the shapes match its MSC3575List.
+ */
+import { RTC_MEMBER_TYPE } from './syncFilter.js';
+
+/** The `unstable_features` key of /versions that says the homeserver serves it. */
+export const SLIDING_SYNC_FEATURE = 'org.matrix.simplified_msc3575';
+
+export const DIRECT_LIST = 'direct';
+export const RECENT_LIST = 'recent';
+/** Direct chats asked for at once (an account with more gets its newest this many). */
+export const DIRECT_ROOMS_WINDOW = 200;
+/** Rooms with the newest activity, of any kind. */
+export const RECENT_ROOMS_WINDOW = 10;
+/** Events per room: a call's invite with what came just before it, not the conversation. */
+export const SLIDING_TIMELINE_LIMIT = 10;
+
+export interface SlidingList {
+  ranges: number[][];
+  filters?: { is_dm?: boolean };
+  timeline_limit: number;
+  required_state: string[][];
+}
+
+/** The state that names and pictures a room, says whether it is encrypted and who is in a call. */
+const ROOM_DESCRIPTION: readonly (readonly [string, string])[] = [
+  ['m.room.name', ''],
+  ['m.room.avatar', ''],
+  ['m.room.encryption', ''],
+  ['m.room.join_rules', ''],
+  ['m.room.create', ''],
+  [RTC_MEMBER_TYPE, '*'],
+];
+
+export function softphoneSlidingLists(): Map<string, SlidingList> {
+  const describe = ROOM_DESCRIPTION.map(([type, key]) => [type, key]);
+  return new Map<string, SlidingList>([
+    [
+      DIRECT_LIST,
+      {
+        ranges: [[0, DIRECT_ROOMS_WINDOW - 1]],
+        filters: { is_dm: true },
+        timeline_limit: SLIDING_TIMELINE_LIMIT,
+        // A direct chat has two members: all of them, for its name and to know when one leaves.
+        required_state: [['m.room.member', '*'], ...describe],
+      },
+    ],
+    [
+      RECENT_LIST,
+      {
+        ranges: [[0, RECENT_ROOMS_WINDOW - 1]],
+        timeline_limit: SLIDING_TIMELINE_LIMIT,
+        // Any room, possibly large: only ourselves and the senders of its timeline.
+        required_state: [['m.room.member', '$ME'], ['m.room.member', '$LAZY'], ...describe],
+      },
+    ],
+  ]);
+}
+
+/** Whether /versions' `unstable_features` says the homeserver serves simplified sliding sync. */
+export function servesSlidingSync(versions: unknown): boolean {
+  if (typeof versions !== 'object' || versions === null) return false;
+  const features = (versions as { unstable_features?: unknown }).unstable_features;
+  return (
+    typeof features === 'object' &&
+    features !== null &&
+    (features as Record<string, unknown>)[SLIDING_SYNC_FEATURE] === true
+  );
+}

@@ -1,0 +1,130 @@
+/**
+ * How the phone syncs: simplified sliding sync (MSC4186) where the homeserver serves it —
+ * the direct chats and the ten rooms with the newest activity, never all of them — and
+ * classic sync with the phone's filter where it does not. Calls ring either way, also in a
+ * room the phone had not loaded: one that is not a direct chat, joined after it was ready,
+ * and pushed out of the recent window by a dozen busier rooms before the call.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { launchChromium } from '../support/browser.js';
+import { matrixRequest } from '../support/matrixClientApi.js';
+import { disposeSynapseDir, startSynapse, type SynapseInfo, type SynapseInstance } from '../support/synapse.js';
+import { waitUntilReady } from './support/pages.js';
+import { currentCall, directRoom, inbound, savedToken, signedInPerson, type Person } from './support/people.js';
+
+const POLL = { timeout: 25_000, interval: 100 };
+
+const knowsRoom = (person: Person, roomId: string) =>
+  person.page.evaluate(
+    `window.__switchboard.account.session.matrix.client.getRoom(${JSON.stringify(roomId)}) !== null`,
+  ) as Promise<boolean>;
+
+const syncMode = (person: Person) =>
+  person.page.evaluate('window.__switchboard.account.session.matrix.syncMode') as Promise<string>;
+
+/** A call from `from` to `to` in `roomId` rings, is answered, and carries audio both ways. */
+async function callConnects(from: Person, to: Person, roomId: string): Promise<void> {
+  const callId = (await from.page.evaluate(
+    `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, false)`,
+  )) as string;
+  await expect.poll(() => currentCall(to.page), POLL).toMatchObject({ callId, state: 'ringing' });
+  await to.page.evaluate(`window.__switchboard.account.calls.answer(${JSON.stringify(callId)}, false)`);
+  await expect.poll(async () => (await inbound(to.page, callId)).audio, POLL).toBeGreaterThan(0);
+  await expect.poll(async () => (await inbound(from.page, callId)).audio, POLL).toBeGreaterThan(0);
+  await from.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
+  await expect.poll(() => currentCall(to.page), POLL).toMatchObject({ callId, state: 'ended' });
+}
+
+/** A private room of two that is not a direct chat: made and joined outside the window. */
+async function roomOfTwo(synapse: SynapseInfo, from: Person, to: Person, name: string): Promise<string> {
+  const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
+    synapse.baseUrl,
+    await savedToken(from.harness),
+    'POST',
+    '/_matrix/client/v3/createRoom',
+    { preset: 'private_chat', name, invite: [to.user.userId] },
+  );
+  await matrixRequest(
+    synapse.baseUrl,
+    await savedToken(to.harness),
+    'POST',
+    `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
+    {},
+  );
+  return roomId;
+}
+
+describe('sliding sync, where the homeserver serves it (Synapse does by default)', () => {
+  const synapse = inject('synapse');
+  let browser: Browser;
+  let ada: Person;
+  let ben: Person;
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+    ada = await signedInPerson(browser, synapse, inject('rendererDir'), 'Ada');
+    ben = await signedInPerson(browser, synapse, inject('rendererDir'), 'Ben');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const person of [ada, ben]) await person?.harness.close();
+  });
+
+  it('syncs the direct chats and the most recent rooms, and a call in a direct chat connects', async () => {
+    expect(await syncMode(ben)).toBe('sliding');
+    const roomId = await directRoom(synapse, ada, ben);
+    await callConnects(ada, ben, roomId);
+  });
+
+  it('a call rings in a room that is not a direct chat and that a dozen busier rooms pushed out of the window', async () => {
+    const quiet = await roomOfTwo(synapse, ada, ben, 'Quiet room');
+    // Twelve rooms with newer activity: the quiet room is no longer among Ben's ten most recent.
+    for (let i = 0; i < 12; i++) {
+      const busy = await roomOfTwo(synapse, ada, ben, `Busy room ${i}`);
+      await matrixRequest(
+        synapse.baseUrl,
+        await savedToken(ada.harness),
+        'PUT',
+        `/_matrix/client/v3/rooms/${encodeURIComponent(busy)}/send/m.room.message/busy${i}`,
+        { msgtype: 'm.text', body: 'busy' },
+      );
+    }
+    // Ben's window starts again (as after a restart): sliding sync loads the direct chats and
+    // the ten busiest rooms, not the quiet one.
+    await ben.page.reload();
+    await waitUntilReady(ben.page);
+    expect(await syncMode(ben)).toBe('sliding');
+    expect(await knowsRoom(ben, quiet)).toBe(false);
+    expect(await knowsRoom(ada, quiet)).toBe(true);
+    await callConnects(ada, ben, quiet);
+  }, 90_000);
+});
+
+describe('classic sync, where the homeserver has no sliding sync', () => {
+  let synapse: SynapseInstance;
+  let browser: Browser;
+  let cy: Person;
+  let di: Person;
+
+  beforeAll(async () => {
+    synapse = await startSynapse({ config: { experimental_features: { msc3575_enabled: false } } });
+    browser = await launchChromium();
+    cy = await signedInPerson(browser, synapse, inject('rendererDir'), 'Cy');
+    di = await signedInPerson(browser, synapse, inject('rendererDir'), 'Di');
+  }, 120_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    for (const person of [cy, di]) await person?.harness.close();
+    await synapse?.stop();
+    if (synapse !== undefined) await disposeSynapseDir(synapse, null);
+  });
+
+  it('falls back to classic sync with the phone’s filter, and a call connects', async () => {
+    expect(await syncMode(di)).toBe('classic');
+    const roomId = await directRoom(synapse, cy, di);
+    await callConnects(cy, di, roomId);
+  });
+});
