@@ -25,7 +25,7 @@ import { createGatewayFetch } from './gatewayFetch.js';
 import { deliver, deliveryWindowMs, type SendFailure } from './reliableDelivery.js';
 import { softphoneFilterDefinition, TIMELINE_EVENTS_PER_ROOM } from './syncFilter.js';
 import { shouldTrimTimeline } from './timelineTrim.js';
-import { servesSlidingSync, softphoneSlidingLists } from './slidingSyncLists.js';
+import { isSlidingSyncRequest, servesSlidingSync, softphoneSlidingLists } from './slidingSyncLists.js';
 import { SlidingSync } from 'matrix-js-sdk/lib/sliding-sync.js';
 
 const SYNC_DB_PREFIX = 'switchboard-sync';
@@ -72,6 +72,7 @@ export class MatrixSession {
   #pending: MatrixEvent[] = [];
   #batchChain: Promise<void> = Promise.resolve();
   #liveSyncSeen = false;
+  #probingHomeserver = false;
 
   readonly #fetch: typeof fetch;
 
@@ -115,6 +116,22 @@ export class MatrixSession {
   static async start(bridge: SwitchboardApi, session: SessionSummary): Promise<MatrixSession> {
     const gatewayFetch = createGatewayFetch(bridge);
     const sliding = await homeserverServesSlidingSync(gatewayFetch, session.homeserverUrl);
+    // matrix-js-sdk's sliding sync tells nobody when its request cannot reach the homeserver
+    // (it waits 5 s and tries again): the session learns it from the request itself.
+    let syncUnreachable: (error: unknown) => void = () => undefined;
+    const fetchFn: typeof fetch = sliding
+      ? async (input, init) => {
+          try {
+            return await gatewayFetch(input, init);
+          } catch (error) {
+            const url = input instanceof Request ? input.url : String(input);
+            if (isSlidingSyncRequest(url) && !(error instanceof DOMException && error.name === 'AbortError')) {
+              syncUnreachable(error);
+            }
+            throw error;
+          }
+        }
+      : gatewayFetch;
     // Sliding sync keeps no sync cache between runs (matrix-js-sdk starts it afresh each time,
     // and it is small): its rooms live in memory only.
     const store = sliding
@@ -129,12 +146,13 @@ export class MatrixSession {
       userId: session.userId,
       deviceId: session.deviceId,
       accessToken: GATEWAY_ACCESS_TOKEN_PLACEHOLDER,
-      fetchFn: gatewayFetch,
+      fetchFn,
       store,
       timelineSupport: false,
       disableVoip: true, // the call engine is ours; matrix-js-sdk's own must not answer for us
     });
     const matrix = new MatrixSession(client, session, gatewayFetch, sliding ? 'sliding' : 'classic');
+    syncUnreachable = (error) => matrix.#syncUnreachable(error);
     await store.startup();
     const { key } = await bridge.request('account.storeKey', {});
     await client.initRustCrypto({ storageKey: decodeKey(key), cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
@@ -239,6 +257,35 @@ export class MatrixSession {
       const unsent = events.filter((event) => event.status !== null && event.status !== EventStatus.SENT).length;
       if (shouldTrimTimeline({ events: events.length, unsent })) room.resetLiveTimeline();
     }
+  }
+
+  /**
+   * A sliding sync request failed to reach the homeserver: reconnecting, as classic sync
+   * says. matrix-js-sdk's sliding sync then tries again every 5 s, with a long-poll that
+   * answers only once something happens, so the session asks /versions every 2 s, as
+   * classic sync's keep-alive does: once the homeserver answers, it is in touch again.
+   */
+  #syncUnreachable(error: unknown): void {
+    this.#setConnection(
+      connectionFromSync('RECONNECTING', this.#connection, {
+        online: navigator.onLine,
+        now: Date.now(),
+        errorMessage: error instanceof Error ? error.message : String(error),
+      }),
+    );
+    if (this.#probingHomeserver) return;
+    this.#probingHomeserver = true;
+    void (async () => {
+      while (this.#connection.kind === 'reconnecting' || this.#connection.kind === 'offline') {
+        await new Promise((resolve) => setTimeout(resolve, HOMESERVER_PROBE_MS));
+        if (this.#connection.kind !== 'reconnecting' && this.#connection.kind !== 'offline') break;
+        if (await homeserverAnswers(this.#fetch, this.session.homeserverUrl)) {
+          this.#setConnection(connectionFromSync('CATCHUP', this.#connection, { online: true, now: Date.now() }));
+          break;
+        }
+      }
+      this.#probingHomeserver = false;
+    })();
   }
 
   #setConnection(state: ConnectionState): void {
@@ -379,6 +426,17 @@ export class MatrixSession {
 
 /** How long a sliding sync request waits for something new, as classic sync's long-poll. */
 const SLIDING_SYNC_LONG_POLL_MS = 30_000;
+
+/** How often a session whose sliding sync lost the homeserver asks whether it is back. */
+const HOMESERVER_PROBE_MS = 2_000;
+
+async function homeserverAnswers(gatewayFetch: typeof fetch, homeserverUrl: string): Promise<boolean> {
+  try {
+    return (await gatewayFetch(`${homeserverUrl.replace(/\/+$/, '')}/_matrix/client/versions`)).ok;
+  } catch {
+    return false;
+  }
+}
 
 /** Asks /versions (through the gateway) whether the homeserver serves simplified sliding sync. */
 async function homeserverServesSlidingSync(gatewayFetch: typeof fetch, homeserverUrl: string): Promise<boolean> {

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   DIRECT_LIST,
+  isSlidingSyncRequest,
   RECENT_LIST,
   servesSlidingSync,
   SLIDING_SYNC_FEATURE,
@@ -26,8 +27,11 @@ describe('what the phone asks sliding sync for', () => {
   it('asks for the state something here reads, and no wildcard type', () => {
     for (const list of lists.values()) {
       const types = list.required_state.map(([type]) => type);
-      // The same state classic sync's filter keeps, and the MatrixRTC memberships.
-      expect([...new Set(types)].sort()).toEqual([...ROOM_STATE_TYPES, RTC_MEMBER_TYPE].sort());
+      // The state classic sync's filter keeps on its timeline, the MatrixRTC memberships, who
+      // may start a call (power levels) and whom room keys go to (history visibility).
+      expect([...new Set(types)].sort()).toEqual(
+        [...ROOM_STATE_TYPES, RTC_MEMBER_TYPE, 'm.room.power_levels', 'm.room.history_visibility'].sort(),
+      );
       expect(types).not.toContain('*');
       expect(list.timeline_limit).toBeLessThanOrEqual(10);
     }
@@ -41,6 +45,14 @@ describe('what the phone asks sliding sync for', () => {
         .map(([, key]) => key);
     expect(members(DIRECT_LIST)).toEqual(['*']);
     expect(members(RECENT_LIST)).toEqual(['$ME', '$LAZY']);
+  });
+
+  it('knows its own requests by their path', () => {
+    expect(
+      isSlidingSyncRequest('https://hs.example/_matrix/client/unstable/org.matrix.simplified_msc3575/sync?pos=1'),
+    ).toBe(true);
+    expect(isSlidingSyncRequest('https://hs.example/_matrix/client/v3/sync?since=s1')).toBe(false);
+    expect(isSlidingSyncRequest('https://hs.example/_matrix/client/v3/rooms/!r/send/m.call.invite/t')).toBe(false);
   });
 
   it('knows a homeserver that serves it from /versions', () => {

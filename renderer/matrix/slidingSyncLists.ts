@@ -31,8 +31,14 @@ export interface SlidingList {
   required_state: string[][];
 }
 
-/** The state that names and pictures a room, says whether it is encrypted and who is in a call. */
+/**
+ * The state that names and pictures a room, says whether it is encrypted and who is in a
+ * call — and who may start one (power levels: a room can keep calls to moderators), and whom
+ * room keys are shared with (history visibility). Classic sync sends a room's whole state.
+ */
 const ROOM_DESCRIPTION: readonly (readonly [string, string])[] = [
+  ['m.room.power_levels', ''],
+  ['m.room.history_visibility', ''],
   ['m.room.name', ''],
   ['m.room.avatar', ''],
   ['m.room.encryption', ''],
@@ -64,6 +70,11 @@ export function softphoneSlidingLists(): Map<string, SlidingList> {
       },
     ],
   ]);
+}
+
+/** Whether a request's URL is a sliding sync request. */
+export function isSlidingSyncRequest(url: string): boolean {
+  return url.includes(`/_matrix/client/unstable/${SLIDING_SYNC_FEATURE}/sync`);
 }
 
 /** Whether /versions' `unstable_features` says the homeserver serves simplified sliding sync. */
