@@ -115,7 +115,7 @@ export class MatrixSession {
 
   static async start(bridge: SwitchboardApi, session: SessionSummary): Promise<MatrixSession> {
     const gatewayFetch = createGatewayFetch(bridge);
-    const sliding = await homeserverServesSlidingSync(gatewayFetch, session.homeserverUrl);
+    const sliding = servesSlidingSync(await homeserverVersions(gatewayFetch, session.homeserverUrl));
     // matrix-js-sdk's sliding sync tells nobody when its request cannot reach the homeserver
     // (it waits 5 s and tries again): the session learns it from the request itself.
     let syncUnreachable: (error: unknown) => void = () => undefined;
@@ -279,7 +279,7 @@ export class MatrixSession {
       while (this.#connection.kind === 'reconnecting' || this.#connection.kind === 'offline') {
         await new Promise((resolve) => setTimeout(resolve, HOMESERVER_PROBE_MS));
         if (this.#connection.kind !== 'reconnecting' && this.#connection.kind !== 'offline') break;
-        if (await homeserverAnswers(this.#fetch, this.session.homeserverUrl)) {
+        if ((await homeserverVersions(this.#fetch, this.session.homeserverUrl)) !== null) {
           this.#setConnection(connectionFromSync('CATCHUP', this.#connection, { online: true, now: Date.now() }));
           break;
         }
@@ -430,21 +430,13 @@ const SLIDING_SYNC_LONG_POLL_MS = 30_000;
 /** How often a session whose sliding sync lost the homeserver asks whether it is back. */
 const HOMESERVER_PROBE_MS = 2_000;
 
-async function homeserverAnswers(gatewayFetch: typeof fetch, homeserverUrl: string): Promise<boolean> {
-  try {
-    return (await gatewayFetch(`${homeserverUrl.replace(/\/+$/, '')}/_matrix/client/versions`)).ok;
-  } catch {
-    return false;
-  }
-}
-
-/** Asks /versions (through the gateway) whether the homeserver serves simplified sliding sync. */
-async function homeserverServesSlidingSync(gatewayFetch: typeof fetch, homeserverUrl: string): Promise<boolean> {
+/** The homeserver's /versions (through the gateway), or null when it does not answer with one. */
+async function homeserverVersions(gatewayFetch: typeof fetch, homeserverUrl: string): Promise<unknown> {
   try {
     const response = await gatewayFetch(`${homeserverUrl.replace(/\/+$/, '')}/_matrix/client/versions`);
-    return response.ok && servesSlidingSync(await response.json());
+    return response.ok ? ((await response.json()) as unknown) : null;
   } catch {
-    return false;
+    return null;
   }
 }
 
