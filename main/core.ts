@@ -165,6 +165,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
       'account.manageAccount': () => account.manageAccount(),
       'account.storeKey': async () => ({ key: await account.storeKey() }),
       'matrix.fetch': (payload) => gateway.fetch(payload),
+      'matrix.fetchPart': ({ requestId, index }) => gateway.fetchPart(requestId, index),
       'matrix.abort': ({ requestId }) => ({ aborted: gateway.abort(requestId) }),
       'ring.start': (request) => {
         shell.startRing(request);

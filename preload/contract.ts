@@ -5,6 +5,7 @@
  * module before a handler sees it; nothing else in the app names a channel by string.
  */
 import * as z from 'zod';
+import { MAX_RESPONSE_PARTS } from './responseParts.js';
 
 /** The one Electron IPC channel that carries every request envelope (renderer → main). */
 export const REQUEST_IPC_CHANNEL = 'switchboard:request';
@@ -267,7 +268,19 @@ export const requestContract = {
         body: httpBodySchema.nullable(),
       })
       .strict(),
-    reply: z.object({ status: z.number().int(), headers: z.record(z.string(), z.string()), body: httpBodySchema }),
+    reply: z.object({
+      status: z.number().int(),
+      headers: z.record(z.string(), z.string()),
+      /** The whole body, or its first part when `parts` follow. */
+      body: httpBodySchema,
+      /** How many more parts the body has (responseParts.ts), read with matrix.fetchPart. */
+      parts: z.number().int().min(1).max(MAX_RESPONSE_PARTS).optional(),
+    }),
+  },
+  /** One more part of a large reply to matrix.fetch, numbered from 1. */
+  'matrix.fetchPart': {
+    payload: z.object({ requestId: requestIdSchema, index: z.number().int().min(1).max(MAX_RESPONSE_PARTS) }).strict(),
+    reply: z.object({ data: z.string() }),
   },
   'matrix.abort': {
     payload: z.object({ requestId: requestIdSchema }).strict(),

@@ -16,6 +16,7 @@ const KIB = 1024;
  */
 export const MAX_REQUEST_BYTES: Readonly<Record<RequestChannel, number>> = {
   'matrix.fetch': 1024 * KIB,
+  'matrix.fetchPart': 1 * KIB,
   'matrix.abort': 1 * KIB,
   'account.state': 1 * KIB,
   'account.signIn': 8 * KIB,

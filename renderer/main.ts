@@ -2,6 +2,7 @@ import { mount } from 'svelte';
 import './app.css';
 import { getBridge } from './bridge.js';
 import { startCalls } from './assembly/sessionCalls.js';
+import { warmUpCrypto } from './matrix/cryptoWarmUp.js';
 import { MatrixSession, wipeRendererStores } from './matrix/matrixSession.js';
 import { AccountStore } from './state/accountStore.svelte.js';
 import { AvatarImages } from './state/avatarImages.svelte.js';
@@ -18,6 +19,8 @@ import { bridgeRingPort } from './state/ringPort.js';
 import App from './ui/App.svelte';
 import { displayNameOf } from './ui/people.js';
 
+// Started first: the crypto module is the longest step of a session's start.
+void warmUpCrypto((message, error) => console.warn(message, error));
 const bridge = getBridge();
 const shell = new AppShell(bridge);
 // Settings and history are kept by main, on disk the moment they change (keptStorage.ts).
@@ -42,6 +45,7 @@ const account = new AccountStore({
       preferences: () => settings.mediaPreferences(),
       callSystem: () => settings.values.callSystem,
       bridge,
+      alreadyShown: (callId) => history.has(summary.userId, callId),
     });
     return {
       session: session.session,

@@ -12,8 +12,13 @@ import { createFakeElectronNet } from './fakeElectronNet.testing.js';
 import type { FetchLike } from './homeserverDiscovery.js';
 import { createHomeserverGateway } from './homeserverGateway.js';
 import { createNetFetch } from './netFetch.js';
+import { RESPONSE_PART_CHARS } from '../../preload/responseParts.js';
 
 const TOKEN = 'syt_secret_token';
+/** A first sync of some size: several parts' worth, with characters of every width. */
+const LARGE_SYNC = JSON.stringify({
+  rooms: Array.from({ length: 3000 }, (_, i) => ({ id: `!room${i}:example.org`, name: `Zoë 📞 ${i}` })),
+});
 let home: http.Server;
 let storage: http.Server;
 let homeUrl = '';
@@ -47,6 +52,10 @@ beforeAll(async () => {
       case '/_matrix/client/v3/account/whoami':
         response.writeHead(authorised ? 200 : 401, { 'content-type': 'application/json' });
         response.end(JSON.stringify(authorised ? { user_id: '@me:example.org' } : { errcode: 'M_MISSING_TOKEN' }));
+        return;
+      case '/_matrix/client/v3/sync':
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(LARGE_SYNC);
         return;
       case '/_matrix/client/v3/keys/upload':
         response.writeHead(302, { location: `${storageUrl}/steal` });
@@ -108,6 +117,29 @@ describe('the gateway over Electron’s net', () => {
     );
     expect(reply.status).toBe(200);
     expect(JSON.parse(reply.body.data)).toEqual({ user_id: '@me:example.org' });
+  });
+
+  it('hands a large reply over in parts that join into the body, each part once', async () => {
+    const homeserver = gateway(createNetFetch(createFakeElectronNet()));
+    const request = get(`${homeUrl}/_matrix/client/v3/sync`);
+    const reply = await homeserver.fetch(request);
+    expect(reply.parts).toBe(Math.ceil(LARGE_SYNC.length / RESPONSE_PART_CHARS) - 1);
+    let joined = reply.body.data;
+    for (let index = 1; index <= (reply.parts ?? 0); index++) {
+      const part = homeserver.fetchPart(request.requestId, index).data;
+      expect(part.length).toBeLessThanOrEqual(RESPONSE_PART_CHARS);
+      joined += part;
+    }
+    expect(joined).toBe(LARGE_SYNC);
+    expect(() => homeserver.fetchPart(request.requestId, 1)).toThrow('no part 1');
+  });
+
+  it('drops a large reply’s unread parts when the window aborts the request', async () => {
+    const homeserver = gateway(createNetFetch(createFakeElectronNet()));
+    const request = get(`${homeUrl}/_matrix/client/v3/sync`);
+    expect((await homeserver.fetch(request)).parts).toBeGreaterThan(1);
+    homeserver.abort(request.requestId);
+    expect(() => homeserver.fetchPart(request.requestId, 1)).toThrow('no part 1');
   });
 
   it('refuses an API call redirected to another origin, and nothing reaches it', async () => {

@@ -3,6 +3,8 @@ import type { Logger } from '../log.js';
 import type { AccountService } from './accountService.js';
 import { decideGatewayRequest } from './gatewayPolicy.js';
 import type { FetchLike } from './homeserverDiscovery.js';
+import { HeldResponseParts, type PartTimers } from './heldResponseParts.js';
+import { splitIntoParts } from '../../preload/responseParts.js';
 
 export interface GatewayLimits {
   /** Largest response body passed to the page. */
@@ -70,6 +72,8 @@ export async function readCapped(response: Response, maxBytes: number): Promise<
   return Buffer.concat(chunks);
 }
 
+/** How long the parts of a large reply wait for the window to read them. */
+const PARTS_KEPT_MS = 30_000;
 const MAX_REDIRECTS = 5;
 /** Media the homeserver may hand off to storage elsewhere (a CDN, an object store). */
 const MEDIA_PATH = /\/_matrix\/(client\/v1\/media|media\/v3|media\/r0)\/(download|thumbnail)\//;
@@ -88,8 +92,17 @@ export function createHomeserverGateway(deps: {
   account: AccountService;
   log: Logger;
   limits?: GatewayLimits;
+  /** For the unread parts of large replies (the real timers by default). */
+  timers?: PartTimers;
 }) {
   const limits = deps.limits ?? defaultGatewayLimits;
+  const parts = new HeldResponseParts({
+    keepMs: PARTS_KEPT_MS,
+    timers: deps.timers ?? {
+      setTimeout: (callback, ms) => setTimeout(callback, ms),
+      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+    },
+  });
   const inflight = new Map<string, AbortController>();
 
   function checkDestination(rawUrl: string): URL {
@@ -249,11 +262,13 @@ export function createHomeserverGateway(deps: {
         if (returnedResponseHeaders.has(name)) headers[name] = value;
       });
       const bytes = await readCapped(response, limits.maxResponseBytes);
-      const isText = TEXT_TYPES.test(headers['content-type'] ?? '');
-      const body: HttpBody = isText
-        ? { encoding: 'text', data: new TextDecoder().decode(bytes) }
-        : { encoding: 'base64', data: Buffer.from(bytes).toString('base64') };
-      return { status: response.status, headers, body };
+      const encoding: HttpBody['encoding'] = TEXT_TYPES.test(headers['content-type'] ?? '') ? 'text' : 'base64';
+      const data = encoding === 'text' ? new TextDecoder().decode(bytes) : Buffer.from(bytes).toString('base64');
+      // A large body crosses in parts (preload/responseParts.ts): the first one now.
+      const [first = '', ...rest] = splitIntoParts(data, encoding);
+      parts.hold(request.requestId, rest);
+      const body: HttpBody = { encoding, data: first };
+      return { status: response.status, headers, body, ...(rest.length > 0 ? { parts: rest.length } : {}) };
     } catch (error) {
       if (error instanceof GatewayRefusal) throw error;
       if (controller.signal.aborted) throw new GatewayRefusal('aborted');
@@ -278,7 +293,14 @@ export function createHomeserverGateway(deps: {
         throw error;
       }
     },
+    /** The next part of a large reply; refused if there is no such part waiting. */
+    fetchPart: (requestId: string, index: number): { data: string } => {
+      const data = parts.take(requestId, index);
+      if (data === null) throw new GatewayRefusal(`no part ${index} of request ${requestId} is waiting`);
+      return { data };
+    },
     abort: (requestId: string): boolean => {
+      parts.drop(requestId);
       const controller = inflight.get(requestId);
       controller?.abort();
       return controller !== undefined;

@@ -17,6 +17,8 @@ export interface Budget {
 /** matrix.fetch carries sync, every call event and key traffic; the others are the window's own state. */
 export const DEFAULT_BUDGETS: Readonly<Record<RequestChannel, Budget>> = {
   'matrix.fetch': { perSecond: 200, burst: 400 },
+  /** A large reply's parts: a classic first sync of a large account is a few dozen. */
+  'matrix.fetchPart': { perSecond: 400, burst: 800 },
   'matrix.abort': { perSecond: 200, burst: 400 },
   'account.state': { perSecond: 10, burst: 20 },
   'account.signIn': { perSecond: 2, burst: 5 },

@@ -37,6 +37,7 @@ function setup(handlers: Partial<RequestHandlers> = {}) {
       'account.manageAccount': notInThisTest,
       'account.storeKey': notInThisTest,
       'matrix.fetch': notInThisTest,
+      'matrix.fetchPart': notInThisTest,
       'matrix.abort': notInThisTest,
       'ring.start': notInThisTest,
       'ring.stop': notInThisTest,

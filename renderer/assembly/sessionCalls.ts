@@ -14,7 +14,7 @@ import { fetchTurnServers, matrixSignalling } from '../call/legacy/matrixSignall
 import type { MediaPreferences } from '../call/mediaSettings.js';
 import { createMediaAcquirer } from '../call/mediaSettings.js';
 import { createTurnServerSource, type TurnServerSource } from '../call/turnServers.js';
-import { livekitConnector } from '../call/rtc/livekitMedia.js';
+import { lazyConnector } from '../call/rtc/lazyConnector.js';
 import { matrixRtc } from '../call/rtc/matrixRtc.js';
 import { isRtcEventType, RtcEngine } from '../call/rtc/rtcEngine.js';
 import { CallSystems } from './callSystems.js';
@@ -41,6 +41,8 @@ export function startCalls(options: {
   /** The person's setting: which call system places calls. */
   callSystem: () => CallSystemSetting;
   bridge: SwitchboardApi;
+  /** Calls already in the person's history (a restart's fresh timeline brings them back). */
+  alreadyShown: (callId: string) => boolean;
 }): SessionCalls {
   const { session, bridge } = options;
   const log = {
@@ -57,17 +59,19 @@ export function startCalls(options: {
     log,
     iceServers: () => turn.ready(),
     otherSystemBusy: () => rtc?.isBusy() ?? false,
+    alreadyShown: options.alreadyShown,
   });
   const matrixRtcPort = matrixRtc(session.client, log);
   const rtcEngine = new RtcEngine({
     matrix: matrixRtcPort,
-    media: livekitConnector(),
+    media: lazyConnector(() => import('../call/rtc/livekitMedia.js').then((module) => module.livekitConnector())),
     acquire: media,
     token: (request) => bridge.request('rtc.token', request),
     iceServers: () => turn.ready(),
     log,
     clock: browserClock,
     otherSystemBusy: () => engine.activeCalls().some((call) => call.state !== 'ringing'),
+    alreadyShown: options.alreadyShown,
   });
   rtc = rtcEngine;
   // Whether Element Call calls can be placed: the homeserver advertises a LiveKit service.

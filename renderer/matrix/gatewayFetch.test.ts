@@ -71,6 +71,55 @@ describe('createGatewayFetch', () => {
     expect(requests[1]).toEqual({ channel: 'matrix.abort', payload: { requestId: fetchId } });
   });
 
+  it('reads a large body’s further parts in order and joins them', async () => {
+    const { bridge, requests } = fakeBridge({
+      'matrix.fetch': () => ({
+        status: 200,
+        headers: { 'content-type': 'application/json' },
+        body: { encoding: 'text', data: '{"rooms":' },
+        parts: 2,
+      }),
+      'matrix.fetchPart': ({ index }) => ({ data: index === 1 ? '["!a",' : '"!b"]}' }),
+    });
+    const response = await createGatewayFetch(bridge)('https://hs.example/_matrix/client/v3/sync');
+    expect(await response.json()).toEqual({ rooms: ['!a', '!b'] });
+    const requestId = (requests[0]?.payload as { requestId: string }).requestId;
+    expect(requests.slice(1)).toEqual([
+      { channel: 'matrix.fetchPart', payload: { requestId, index: 1 } },
+      { channel: 'matrix.fetchPart', payload: { requestId, index: 2 } },
+    ]);
+  });
+
+  it('joins base64 parts into the same bytes', async () => {
+    const { bridge } = fakeBridge({
+      'matrix.fetch': () => ({
+        status: 200,
+        headers: { 'content-type': 'image/png' },
+        body: { encoding: 'base64', data: 'AAEC' },
+        parts: 1,
+      }),
+      'matrix.fetchPart': () => ({ data: '/w==' }),
+    });
+    const response = await createGatewayFetch(bridge)('https://hs.example/_matrix/media/v3/download/x/y');
+    expect([...new Uint8Array(await response.arrayBuffer())]).toEqual([0, 1, 2, 255]);
+  });
+
+  it('aborted while its parts are read: AbortError, and main drops the rest', async () => {
+    const { bridge, requests } = fakeBridge({
+      'matrix.fetch': () => ({ status: 200, headers: {}, body: { encoding: 'text', data: '{' }, parts: 3 }),
+      'matrix.fetchPart': () => new Promise(() => undefined),
+      'matrix.abort': () => ({ aborted: false }),
+    });
+    const controller = new AbortController();
+    const pending = createGatewayFetch(bridge)('https://hs.example/_matrix/client/v3/sync', {
+      signal: controller.signal,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    controller.abort();
+    await expect(pending).rejects.toMatchObject({ name: 'AbortError' });
+    expect(requests.at(-1)?.channel).toBe('matrix.abort');
+  });
+
   it('gives a 204 reply no body, as fetch does', async () => {
     const { bridge } = fakeBridge({
       'matrix.fetch': () => ({ status: 204, headers: {}, body: { encoding: 'text', data: '' } }),

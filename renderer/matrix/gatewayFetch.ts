@@ -67,11 +67,16 @@ export function createGatewayFetch(bridge: SwitchboardApi): typeof fetch {
     });
     try {
       const reply = await Promise.race([bridge.request('matrix.fetch', payload), aborted]);
+      // A large body comes in parts (preload/responseParts.ts), read one after another.
+      let data = reply.body.data;
+      for (let index = 1; index <= (reply.parts ?? 0); index++) {
+        data += (await Promise.race([bridge.request('matrix.fetchPart', { requestId, index }), aborted])).data;
+      }
       const body = NULL_BODY_STATUSES.has(reply.status)
         ? null
         : reply.body.encoding === 'text'
-          ? reply.body.data
-          : fromBase64(reply.body.data);
+          ? data
+          : fromBase64(data);
       return new Response(body, { status: reply.status, headers: reply.headers });
     } catch (error) {
       if (error instanceof DOMException && error.name === 'AbortError') throw error;

@@ -72,6 +72,10 @@ export class MatrixSession {
   #pending: MatrixEvent[] = [];
   #batchChain: Promise<void> = Promise.resolve();
   #liveSyncSeen = false;
+  #syncSeen = false;
+  #contactsScheduled = false;
+  #lastContacts = '';
+  readonly #avatars = new Map<string, string | null>();
   #probingHomeserver = false;
 
   readonly #fetch: typeof fetch;
@@ -104,18 +108,34 @@ export class MatrixSession {
     return response.blob();
   }
 
-  /** The avatar (mxc:) a person shows in the rooms we share, if any. */
+  /**
+   * The avatar (mxc:) a person shows in the rooms we share, if any. Every avatar on screen
+   * asks on every render, so the answer is kept until the next sync.
+   */
   avatarOf(userId: string): string | null {
+    const kept = this.#avatars.get(userId);
+    if (kept !== undefined) return kept;
+    let found: string | null = null;
     for (const room of this.client.getRooms()) {
       const mxc = room.getMember(userId)?.getMxcAvatarUrl();
-      if (mxc) return mxc;
+      if (mxc) {
+        found = mxc;
+        break;
+      }
     }
-    return this.client.getUser(userId)?.avatarUrl ?? null;
+    found ??= this.client.getUser(userId)?.avatarUrl ?? null;
+    this.#avatars.set(userId, found);
+    return found;
   }
 
   static async start(bridge: SwitchboardApi, session: SessionSummary): Promise<MatrixSession> {
     const gatewayFetch = createGatewayFetch(bridge);
-    const sliding = servesSlidingSync(await homeserverVersions(gatewayFetch, session.homeserverUrl));
+    // Asked together: what the homeserver serves, and the key that opens the crypto store.
+    const [versions, { key }] = await Promise.all([
+      homeserverVersions(gatewayFetch, session.homeserverUrl),
+      bridge.request('account.storeKey', {}),
+    ]);
+    const sliding = servesSlidingSync(versions);
     // matrix-js-sdk's sliding sync tells nobody when its request cannot reach the homeserver
     // (it waits 5 s and tries again): the session learns it from the request itself.
     let syncUnreachable: (error: unknown) => void = () => undefined;
@@ -154,7 +174,6 @@ export class MatrixSession {
     const matrix = new MatrixSession(client, session, gatewayFetch, sliding ? 'sliding' : 'classic');
     syncUnreachable = (error) => matrix.#syncUnreachable(error);
     await store.startup();
-    const { key } = await bridge.request('account.storeKey', {});
     await client.initRustCrypto({ storageKey: decodeKey(key), cryptoDatabasePrefix: CRYPTO_DB_PREFIX });
     matrix.#listen();
     if (sliding) {
@@ -185,7 +204,9 @@ export class MatrixSession {
         ...(data?.error ? { errorMessage: data.error.message } : {}),
       });
       this.#setConnection(next);
+      this.#avatars.clear();
       if (state === 'SYNCING' || state === 'PREPARED' || state === 'CATCHUP') {
+        this.#syncSeen = true;
         const fromCache = !this.#liveSyncSeen && data?.fromCache === true;
         if (state === 'SYNCING' && data?.fromCache !== true) this.#liveSyncSeen = true;
         this.#flushBatch(fromCache);
@@ -198,14 +219,14 @@ export class MatrixSession {
       const type = event.getWireType();
       if (isCallEventType(type) || type === 'm.room.encrypted') this.#pending.push(event);
     });
-    client.on(RoomEvent.MyMembership, () => this.#emitContacts());
+    client.on(RoomEvent.MyMembership, () => this.#contactsSoon());
     client.on(RoomMemberEvent.Membership, (_event, member, oldMembership) => {
       if (member.membership === KnownMembership.Leave && oldMembership !== KnownMembership.Leave) {
         for (const listener of this.#leaveListeners) listener(member.roomId, member.userId);
       }
     });
     client.on(ClientEvent.AccountData, (event) => {
-      if (event.getType() === EventType.Direct) this.#emitContacts();
+      if (event.getType() === EventType.Direct) this.#contactsSoon();
     });
     window.addEventListener('online', () => client.retryImmediately());
   }
@@ -318,9 +339,28 @@ export class MatrixSession {
     return () => this.#contactListeners.delete(listener);
   }
 
+  /**
+   * A membership or direct-chat change between syncs. Until the first sync is processed,
+   * that sync says it all (the first one joins every room, one by one); after, changes
+   * that come together are told once.
+   */
+  #contactsSoon(): void {
+    if (!this.#syncSeen || this.#contactsScheduled) return;
+    this.#contactsScheduled = true;
+    setTimeout(() => {
+      this.#contactsScheduled = false;
+      this.#emitContacts();
+    }, 0);
+  }
+
+  /** Tells the listeners the contacts, when they differ from what they were last told. */
   #emitContacts(): void {
     if (this.#contactListeners.size === 0) return;
+    this.#avatars.clear();
     const contacts = this.contacts();
+    const told = JSON.stringify(contacts);
+    if (told === this.#lastContacts) return;
+    this.#lastContacts = told;
     for (const listener of this.#contactListeners) listener(contacts);
   }
 

@@ -35,6 +35,8 @@ describe('what the phone asks sliding sync for', () => {
       expect(types).not.toContain('*');
       expect(list.timeline_limit).toBeLessThanOrEqual(10);
     }
+    // Only the few recent rooms bring a timeline worth reading for a call; direct chats their latest event.
+    expect(lists.get(DIRECT_LIST)?.timeline_limit).toBe(1);
   });
 
   it('loads every member only of direct chats; elsewhere only ourselves and the timeline’s senders', () => {

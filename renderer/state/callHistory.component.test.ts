@@ -54,6 +54,19 @@ describe('call history', () => {
     expect(storage.data.has(historyKey('@me:x'))).toBe(true);
   });
 
+  it('knows which calls it holds, for the account asked about, before that account is shown', () => {
+    const storage = memoryStorage();
+    const first = new CallHistory(storage);
+    first.load('@me:x');
+    first.record([ended('a')]);
+    const again = new CallHistory(storage);
+    expect(again.has('@me:x', 'a')).toBe(true);
+    expect(again.has('@me:x', 'b')).toBe(false);
+    expect(again.has('@other:x', 'a')).toBe(false);
+    again.load('@me:x');
+    expect(again.has('@me:x', 'a')).toBe(true);
+  });
+
   it(`keeps the last ${HISTORY_LIMIT} calls`, () => {
     const history = new CallHistory(memoryStorage());
     history.load('@me:x');

@@ -94,6 +94,12 @@ export class CallHistory {
     this.entries = userId === null ? [] : parseEntries(this.#storage.getItem(historyKey(userId)));
   }
 
+  /** Whether this account's history holds the call (read from storage if another list is shown). */
+  has(userId: string, callId: string): boolean {
+    const entries = userId === this.#userId ? this.entries : parseEntries(this.#storage.getItem(historyKey(userId)));
+    return entries.some((entry) => entry.callId === callId);
+  }
+
   /** Adds the calls that have ended since the last look. */
   record(calls: readonly CallView[]): void {
     if (this.#userId === null) return;

@@ -20,6 +20,11 @@ const knowsRoom = (person: Person, roomId: string) =>
     `window.__switchboard.account.session.matrix.client.getRoom(${JSON.stringify(roomId)}) !== null`,
   ) as Promise<boolean>;
 
+/** Whether the window's Matrix client holds the call's hang-up: it has synced past the call. */
+const syncedWith = (person: Person, callId: string) =>
+  person.page.evaluate(`window.__switchboard.account.session.matrix.client.getRooms().some((room) =>
+    room.getLiveTimeline().getEvents().some((e) => e.getType() === 'm.call.hangup' && e.getContent().call_id === ${JSON.stringify(callId)}))`) as Promise<boolean>;
+
 const syncMode = (person: Person) =>
   person.page.evaluate('window.__switchboard.account.session.matrix.syncMode') as Promise<string>;
 
@@ -100,6 +105,24 @@ describe('sliding sync, where the homeserver serves it (Synapse does by default)
     expect(await knowsRoom(ada, quiet)).toBe(true);
     await callConnects(ada, ben, quiet);
   }, 90_000);
+
+  it('a call missed just before a restart is not shown again: the fresh timeline brings back only what history has', async () => {
+    const roomId = await directRoom(synapse, ada, ben);
+    const callId = (await ada.page.evaluate(
+      `window.__switchboard.account.calls.place(${JSON.stringify(roomId)}, false)`,
+    )) as string;
+    await expect.poll(() => currentCall(ben.page), POLL).toMatchObject({ callId, state: 'ringing' });
+    await ada.page.evaluate(`window.__switchboard.account.calls.hangUp(${JSON.stringify(callId)})`);
+    await expect.poll(() => currentCall(ben.page), POLL).toMatchObject({ callId, endReason: 'missed' });
+    // Restarted at once: sliding sync keeps nothing, so the invite and its hang-up come again.
+    await ben.page.reload();
+    await waitUntilReady(ben.page);
+    await expect.poll(() => syncedWith(ben, callId), POLL).toBe(true);
+    // No call screen comes back, and history counts the missed call once.
+    expect(await ben.page.evaluate(`window.__switchboard.account.calls.calls.length`)).toBe(0);
+    expect(await ben.page.getByText('Missed call', { exact: true }).count()).toBe(0);
+    expect(await ben.page.getByTestId('missed-badge').innerText()).toContain('1');
+  });
 });
 
 describe('classic sync, where the homeserver has no sliding sync', () => {

@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { IncomingCallEvent } from './callEngine.js';
 import { EngineRig, mediaFlows, until, type Party } from './testing/engineRig.js';
 
 const ALICE = '@alice:relay';
@@ -238,6 +239,45 @@ describe('the queue of incoming call events never stops', () => {
     await bob.engine.answer(second, { video: false });
     await connected(bob, second);
     await mediaFlows(bob.engine, second, ['audio']);
+  });
+});
+
+describe('calls missed while away', () => {
+  /** A call Alice placed and gave up on before this device synced: invite and hang-up in one fresh batch. */
+  function missedWhileAway(roomId: string): IncomingCallEvent[] {
+    const now = Date.now();
+    const common = { roomId, sender: ALICE, ageAtArrivalMs: 40_000, arrivedAt: now, fromCache: false };
+    const base = { call_id: 'awaycall1', party_id: 'ALICEDEV', version: '1' };
+    return [
+      {
+        ...common,
+        type: 'm.call.invite',
+        eventId: '$awayinvite',
+        content: { ...base, lifetime: 60_000, offer: { type: 'offer', sdp: 'v=0\r\n' } },
+      },
+      { ...common, type: 'm.call.hangup', eventId: '$awayhangup', content: { ...base, reason: 'user_hangup' } },
+    ];
+  }
+
+  it('one found in a fresh timeline is a missed call, shown without ringing', async () => {
+    rig = new EngineRig();
+    const bob = rig.add(BOB, 'BOBDEV');
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    await bob.engine.handleBatch(missedWhileAway(roomId));
+    expect(bob.calls()).toMatchObject([
+      { callId: 'awaycall1', state: 'ended', endReason: 'missed', peerUserId: ALICE },
+    ]);
+    expect(bob.notices.some((n) => n.kind === 'ring-start')).toBe(false);
+  });
+
+  it('one already in the history (a restart fetches the timeline again) is not reported a second time', async () => {
+    rig = new EngineRig();
+    const shown = new Set(['awaycall1']);
+    const bob = rig.add(BOB, 'BOBDEV', { alreadyShown: (callId) => shown.has(callId) });
+    const roomId = rig.relay.createRoom([ALICE, BOB]);
+    await bob.engine.handleBatch(missedWhileAway(roomId));
+    expect(bob.calls()).toEqual([]);
+    expect(bob.notices).toEqual([]);
   });
 });
 

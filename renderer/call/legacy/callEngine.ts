@@ -52,6 +52,12 @@ export interface CallEngineOptions {
   connectTimeoutMs?: number;
   /** The other call system carries a call on this device (busy rules count it too). */
   otherSystemBusy?: () => boolean;
+  /**
+   * Calls this device has already shown the person (their history). A timeline fetched
+   * afresh, as a restart without a sync cache fetches it, brings back calls already
+   * accounted for: those are not reported as missed a second time.
+   */
+  alreadyShown?: (callId: string) => boolean;
 }
 
 /** Ended calls kept for the UI and for history. */
@@ -79,9 +85,11 @@ export class CallEngine implements CallEngineContract {
   #queue: Promise<void> = Promise.resolve();
 
   readonly #otherSystemBusy: () => boolean;
+  readonly #alreadyShown: (callId: string) => boolean;
 
   constructor(options: CallEngineOptions) {
     this.#otherSystemBusy = options.otherSystemBusy ?? (() => false);
+    this.#alreadyShown = options.alreadyShown ?? (() => false);
     this.#signalling = options.signalling;
     this.#log = options.log;
     this.#clock = options.clock ?? browserClock;
@@ -401,6 +409,7 @@ export class CallEngine implements CallEngineContract {
     const room = this.#signalling.room(entry.roomId);
     if (room?.peerUserId !== entry.sender || this.#find(entry.roomId, entry.event.callId) !== undefined) return;
     if (entry.event.invitee !== null && entry.event.invitee !== this.#own.userId) return;
+    if (this.#alreadyShown(entry.event.callId)) return;
     const at = raw.arrivedAt - (raw.ageAtArrivalMs ?? 0);
     this.#calls.push(
       Call.missedWhileAway(this.#ctx, { roomId: entry.roomId, sender: entry.sender, invite: entry.event, at }),

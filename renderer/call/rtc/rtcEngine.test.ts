@@ -48,7 +48,14 @@ function fakeStream(kinds: ('audio' | 'video')[]): MediaStream {
   } as unknown as MediaStream;
 }
 
-function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJoin?: boolean } = {}) {
+function setup(
+  options: {
+    tokenFails?: boolean;
+    otherSystemBusy?: boolean;
+    mayJoin?: boolean;
+    alreadyShown?: (callId: string) => boolean;
+  } = {},
+) {
   const clock = new FakeClock();
   let memberships: RtcMembership[] = [member(CALLER, 'PHONE')];
   const membershipListeners = new Set<(roomId: string) => void>();
@@ -64,6 +71,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
   let remoteStreams: { stream: MediaStream; purpose: 'm.usermedia' }[] = [];
   let disconnected = 0;
   let tokenRequests = 0;
+  let prepares = 0;
   const matrix: RtcMatrix = {
     userId: ME,
     deviceId: 'DESK',
@@ -121,6 +129,9 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
   const engine = new RtcEngine({
     matrix,
     media: {
+      prepare: () => {
+        prepares += 1;
+      },
       connect: async (connectOptionsOfCall) => {
         connectOptions.push(connectOptionsOfCall);
         return room;
@@ -139,6 +150,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
     log: { info: (m) => logs.push(m), warn: (m) => logs.push(m) },
     clock,
     otherSystemBusy: () => options.otherSystemBusy === true,
+    ...(options.alreadyShown ? { alreadyShown: options.alreadyShown } : {}),
   });
   const notices: EngineNotice[] = [];
   engine.onNotice((notice) => notices.push(notice));
@@ -154,6 +166,7 @@ function setup(options: { tokenFails?: boolean; otherSystemBusy?: boolean; mayJo
     leaves,
     disconnected: () => disconnected,
     tokenRequests: () => tokenRequests,
+    prepares: () => prepares,
     setMemberships(next: RtcMembership[]) {
       memberships = next;
       for (const listener of membershipListeners) listener(ROOM);
@@ -267,6 +280,14 @@ describe('the MatrixRTC engine: an Element X call ringing Switchboard', () => {
     t.engine.handleBatch([ring({ arrivedAt: T0 + 60_000, ageAtArrivalMs: 60_000 })], { live: true });
     expect(t.notices.some((n) => n.kind === 'ring-start')).toBe(false);
     expect(t.engine.calls()[0]).toMatchObject({ state: 'ended', endReason: 'missed' });
+  });
+
+  it('an expired ring already in the history (a restart fetches the timeline again) is not reported twice', () => {
+    const event = ring({ arrivedAt: T0 + 60_000, ageAtArrivalMs: 60_000 });
+    const t = setup({ alreadyShown: (callId) => callId === event.eventId });
+    t.clock.t = T0 + 60_000;
+    t.engine.handleBatch([event], { live: true });
+    expect(t.engine.calls()).toEqual([]);
   });
 
   it('stops ringing as missed when the caller leaves the session (they cancelled)', () => {
@@ -530,6 +551,17 @@ describe('the MatrixRTC engine: Switchboard calls an Element X contact', () => {
     t.engine.handleBatch([again], { live: true });
     await t.engine.answer(again.eventId, { video: false });
     expect(t.connectOptions.map((o) => o.reconnectWindowMs)).toEqual([30_000, 6_000]);
+  });
+
+  it('loads the LiveKit side while a call rings, and when one is placed, not before', async () => {
+    const t = setup();
+    expect(t.prepares()).toBe(0);
+    t.engine.handleBatch([ring()], { live: true });
+    await flush();
+    expect(t.prepares()).toBe(1);
+    const other = setup();
+    other.engine.place(ROOM, { video: false });
+    expect(other.prepares()).toBe(1);
   });
 
   it('asks for the LiveKit token while ringing, so answering does not wait for it', async () => {

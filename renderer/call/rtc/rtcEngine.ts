@@ -48,6 +48,8 @@ export interface RtcEngineOptions extends RtcServices {
   clock: Clock;
   /** The other call system carries a call on this device (busy rules count it too). */
   otherSystemBusy?: () => boolean;
+  /** Calls this device has already shown the person: a missed ring found again is not reported twice. */
+  alreadyShown?: (callId: string) => boolean;
 }
 
 interface Held {
@@ -206,6 +208,7 @@ export class RtcEngine implements CallEngineContract {
 
   #prepareWhileRinging(call: RtcCall): void {
     const { matrix, token, log } = this.#options;
+    this.#options.media.prepare?.();
     const caller = matrix.memberships(call.roomId).find((m) => m.userId === call.peerUserId);
     const prepared = matrix.advertisedServices().then((advertised) => {
       const serviceUrl = chooseService(caller?.foci ?? [], advertised);
@@ -247,6 +250,7 @@ export class RtcEngine implements CallEngineContract {
 
   /** A ring that rang for me while I could not answer (expired, caller gone) goes to history. */
   #recordMissed(event: RtcTimelineEvent, notification: RingNotification): void {
+    if (this.#options.alreadyShown?.(event.eventId) === true) return;
     this.#newCall(event, notification, null).finish('missed');
   }
 
@@ -328,6 +332,7 @@ export class RtcEngine implements CallEngineContract {
       state: 'waiting-for-media',
     });
     this.#calls.set(callId, call);
+    this.#options.media.prepare?.();
     const lifetimeMs = this.#ringLifetimeMs;
     this.#ringTimers.set(
       callId,

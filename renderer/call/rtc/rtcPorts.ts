@@ -100,6 +100,8 @@ export interface MediaRoom {
 }
 
 export interface MediaConnector {
+  /** Gets ready for connect (loads livekit-client, which the window does not load until a call needs it). */
+  prepare?(): void;
   connect(options: {
     grant: LivekitGrant;
     /** Where the keys come from; media is not sent or shown in the clear without them. */
