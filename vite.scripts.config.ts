@@ -15,6 +15,7 @@ export default defineConfig({
         bench: 'scripts/bench.ts',
         dev: 'scripts/dev.ts',
         'test-electron': 'scripts/testElectron.ts',
+        'footprint-main': 'bench/footprintMain.ts',
       },
       external: [/^[^./]/, ...builtinModules.map((name) => `node:${name}`)],
       output: { format: 'es', entryFileNames: '[name].js' },

@@ -6,7 +6,7 @@
  *   warm start (the app started again with its stores → the same two moments), the peak JS
  *   heap while starting, the largest single frame across Switchboard's bridge;
  * - after 60 s idle: JS heap (after a GC), the renderer's resident memory, its CPU and
- *   main's CPU over that minute, bytes synced in that minute;
+ *   main's resident memory and CPU over that minute (main runs in a process of its own), bytes synced in that minute;
  * - ring latency for a call arriving while idle, against the same on a one-room account.
  */
 import { randomUUID } from 'node:crypto';
@@ -14,12 +14,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
-import { startHarness, type Harness } from '../tests/e2e/harness/harness.js';
 import { fillSignIn } from '../tests/e2e/support/pages.js';
 import { chromiumArgs, chromiumExecutablePath } from '../tests/support/chromium.js';
 import { matrixRequest } from '../tests/support/matrixClientApi.js';
 import { freePort, registerUser, type SynapseInstance } from '../tests/support/synapse.js';
-import { bridgeFrames, heapAfterGcMb, heapPeak, pageTimeWhen, rendererProcess } from './footprintProbes.js';
+import {
+  bridgeFrames,
+  heapAfterGcMb,
+  heapPeak,
+  pageTimeWhen,
+  processSample,
+  rendererProcess,
+} from './footprintProbes.js';
+import { startMainProcess, type MainProcess } from './mainProcess.js';
 import { largeAccountHomeserver, partnerToken, type LargeAccount } from './largeAccount.js';
 import { summary } from './stats.js';
 
@@ -59,6 +66,9 @@ export interface IdleFigures {
   /** Percent of one core over the idle minute. */
   rendererCpuPercent: number;
   mainCpuPercent: number | null;
+  /** Main's process (Switchboard only): resident memory after the idle minute. */
+  mainRssMb: number | null;
+  mainPssMb: number | null;
   bytesPerIdleMinute: number;
   roomsKnown: number;
 }
@@ -126,21 +136,21 @@ async function ringLatencies(
   return latencies;
 }
 
-/** Idle for a minute, then: heap, renderer memory and CPU, main's CPU, bytes. */
+/** Idle for a minute, then: heap, renderer memory and CPU, main's memory and CPU, bytes. */
 async function idleMinute(
   profile: Profile,
   bytesNow: () => Promise<number>,
   rooms: () => Promise<number>,
-  mainCpu: boolean,
+  mainPid: number | null,
 ): Promise<IdleFigures> {
   const cdp = await profile.context.newCDPSession(profile.page);
   const before = await rendererProcess(profile.dir);
   const bytesBefore = await bytesNow();
-  const mainBefore = process.cpuUsage();
+  const mainBefore = mainPid === null ? null : await processSample(mainPid);
   const startedAt = Date.now();
   await new Promise((resolve) => setTimeout(resolve, IDLE_MS));
   const elapsedS = (Date.now() - startedAt) / 1000;
-  const main = process.cpuUsage(mainBefore);
+  const main = mainPid === null ? null : await processSample(mainPid);
   const after = await rendererProcess(profile.dir);
   const bytes = (await bytesNow()) - bytesBefore;
   const heapMb = await heapAfterGcMb(cdp);
@@ -151,7 +161,9 @@ async function idleMinute(
     rendererRssMb: after.rssMb,
     rendererPssMb: after.pssMb,
     rendererCpuPercent: percent(after.cpuSeconds - before.cpuSeconds),
-    mainCpuPercent: mainCpu ? percent((main.user + main.system) / 1e6) : null,
+    mainCpuPercent: main && mainBefore ? percent(main.cpuSeconds - mainBefore.cpuSeconds) : null,
+    mainRssMb: main?.rssMb ?? null,
+    mainPssMb: main?.pssMb ?? null,
     bytesPerIdleMinute: Math.round((bytes / elapsedS) * 60),
     roomsKnown: await rooms(),
   };
@@ -178,7 +190,7 @@ async function switchboard(options: {
     port: await freePort(),
     keychainService: `switchboard-footprint-${randomUUID().slice(0, 8)}`,
   };
-  let harness: Harness | null = await startHarness(install);
+  let harness: MainProcess | null = await startMainProcess(install);
   let profile: Profile | null = await openProfile(profileDir);
   try {
     await profile.page.goto(harness.url);
@@ -204,7 +216,7 @@ async function switchboard(options: {
           profile,
           async () => frames.read().received,
           async () => (await page.evaluate(`${SB}.getRooms().length`)) as number,
-          true,
+          harness.pid,
         )
       : null;
     const sdp = await offerSdp(page);
@@ -226,7 +238,8 @@ async function switchboard(options: {
     await profile.context.close();
     profile = null;
     await harness.close();
-    harness = await startHarness(install);
+    harness = null;
+    harness = await startMainProcess(install);
     profile = await openProfile(profileDir);
     const startedAt = Date.now();
     await profile.page.goto(harness.url);
@@ -279,7 +292,7 @@ async function elementStyle(options: {
       profile,
       async () => (await page.evaluate(`${ES}.bytes.all`)) as number,
       async () => (await page.evaluate(`${ES}.rooms()`)) as number,
-      false,
+      null,
     );
     const sdp = await offerSdp(page);
     const rings = await ringLatencies(

@@ -85,13 +85,18 @@ export async function rendererProcess(profileDir: string): Promise<RendererSampl
   }
   const renderer = candidates.sort((a, b) => b.cpuSeconds - a.cpuSeconds)[0];
   if (renderer === undefined) throw new Error(`no renderer process for ${profileDir}`);
-  const status = await readFile(`/proc/${renderer.pid}/status`, 'utf8');
+  return processSample(renderer.pid);
+}
+
+/** A process's CPU time so far and its resident memory (RSS, and PSS where Linux gives it). */
+export async function processSample(pid: number): Promise<RendererSample> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
   const rssKb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? NaN);
-  const rollup = await readFile(`/proc/${renderer.pid}/smaps_rollup`, 'utf8').catch(() => '');
+  const rollup = await readFile(`/proc/${pid}/smaps_rollup`, 'utf8').catch(() => '');
   const pssKb = Number(/^Pss:\s+(\d+)/m.exec(rollup)?.[1] ?? NaN);
   return {
-    pid: renderer.pid,
-    cpuSeconds: renderer.cpuSeconds,
+    pid,
+    cpuSeconds: await cpuSecondsOf(pid),
     rssMb: Math.round(rssKb / 102.4) / 10,
     pssMb: Number.isFinite(pssKb) ? Math.round(pssKb / 102.4) / 10 : null,
   };

@@ -25,7 +25,8 @@ import { createGatewayFetch } from './gatewayFetch.js';
 import { deliver, deliveryWindowMs, type SendFailure } from './reliableDelivery.js';
 import { softphoneFilterDefinition, TIMELINE_EVENTS_PER_ROOM } from './syncFilter.js';
 import { shouldTrimTimeline } from './timelineTrim.js';
-import { isSlidingSyncRequest, servesSlidingSync, softphoneSlidingLists } from './slidingSyncLists.js';
+import { servesSlidingSync, softphoneSlidingLists } from './slidingSyncLists.js';
+import { slidingSyncFetch } from './slidingSyncFetch.js';
 import { SlidingSync } from 'matrix-js-sdk/lib/sliding-sync.js';
 
 const SYNC_DB_PREFIX = 'switchboard-sync';
@@ -136,22 +137,8 @@ export class MatrixSession {
       bridge.request('account.storeKey', {}),
     ]);
     const sliding = servesSlidingSync(versions);
-    // matrix-js-sdk's sliding sync tells nobody when its request cannot reach the homeserver
-    // (it waits 5 s and tries again): the session learns it from the request itself.
     let syncUnreachable: (error: unknown) => void = () => undefined;
-    const fetchFn: typeof fetch = sliding
-      ? async (input, init) => {
-          try {
-            return await gatewayFetch(input, init);
-          } catch (error) {
-            const url = input instanceof Request ? input.url : String(input);
-            if (isSlidingSyncRequest(url) && !(error instanceof DOMException && error.name === 'AbortError')) {
-              syncUnreachable(error);
-            }
-            throw error;
-          }
-        }
-      : gatewayFetch;
+    const fetchFn = sliding ? slidingSyncFetch(gatewayFetch, (error) => syncUnreachable(error)) : gatewayFetch;
     // Sliding sync keeps no sync cache between runs (matrix-js-sdk starts it afresh each time,
     // and it is small): its rooms live in memory only.
     const store = sliding

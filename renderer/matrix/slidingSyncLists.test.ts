@@ -10,6 +10,7 @@ import {
   servesSlidingSync,
   SLIDING_SYNC_FEATURE,
   softphoneSlidingLists,
+  withoutUnusedExtensions,
 } from './slidingSyncLists.js';
 import { ROOM_STATE_TYPES, RTC_MEMBER_TYPE } from './syncFilter.js';
 
@@ -47,6 +48,26 @@ describe('what the phone asks sliding sync for', () => {
         .map(([, key]) => key);
     expect(members(DIRECT_LIST)).toEqual(['*']);
     expect(members(RECENT_LIST)).toEqual(['$ME', '$LAZY']);
+  });
+
+  it('asks for no typing notices and no read receipts: a phone reads neither', () => {
+    const sdkRequest = {
+      lists: { direct: { ranges: [[0, 199]] } },
+      extensions: {
+        to_device: { enabled: true, since: 's1' },
+        e2ee: { enabled: true },
+        account_data: { enabled: true },
+        typing: { enabled: true },
+        receipts: { enabled: true },
+      },
+    };
+    const sent = JSON.parse(withoutUnusedExtensions(JSON.stringify(sdkRequest))) as typeof sdkRequest;
+    expect(Object.keys(sent.extensions).sort()).toEqual(['account_data', 'e2ee', 'to_device']);
+    expect(sent.extensions.to_device).toEqual({ enabled: true, since: 's1' });
+    expect(sent.lists).toEqual(sdkRequest.lists);
+    // Anything else is passed on as it is.
+    expect(withoutUnusedExtensions('not json')).toBe('not json');
+    expect(withoutUnusedExtensions('{"lists":{}}')).toBe('{"lists":{}}');
   });
 
   it('knows its own requests by their path', () => {

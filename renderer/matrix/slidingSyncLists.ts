@@ -80,6 +80,34 @@ export function softphoneSlidingLists(): Map<string, SlidingList> {
   ]);
 }
 
+/**
+ * Extensions matrix-js-sdk's sliding sync turns on that a phone never reads: who is typing
+ * and read receipts. Each one makes the homeserver look them up for every response (every
+ * wake of the long-poll, a call's events included) and send them.
+ */
+export const UNUSED_SLIDING_EXTENSIONS = ['typing', 'receipts'] as const;
+
+/**
+ * The body of a sliding sync request without the extensions the phone does not use
+ * (extension settings are sticky per connection: never asked for, they stay off). A body
+ * that is not the JSON object expected is passed on unchanged.
+ */
+export function withoutUnusedExtensions(body: string): string {
+  let request: unknown;
+  try {
+    request = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  if (typeof request !== 'object' || request === null) return body;
+  const extensions = (request as { extensions?: unknown }).extensions;
+  if (typeof extensions !== 'object' || extensions === null) return body;
+  const kept = Object.fromEntries(
+    Object.entries(extensions).filter(([name]) => !(UNUSED_SLIDING_EXTENSIONS as readonly string[]).includes(name)),
+  );
+  return JSON.stringify({ ...request, extensions: kept });
+}
+
 /** Whether a request's URL is a sliding sync request. */
 export function isSlidingSyncRequest(url: string): boolean {
   return url.includes(`/_matrix/client/unstable/${SLIDING_SYNC_FEATURE}/sync`);
