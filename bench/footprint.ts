@@ -16,7 +16,7 @@ import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { fillSignIn } from '../tests/e2e/support/pages.js';
 import { chromiumArgs, chromiumExecutablePath } from '../tests/support/chromium.js';
-import { matrixRequest } from '../tests/support/matrixClientApi.js';
+import { matrixRequest, roomOfTwo } from '../tests/support/matrixClientApi.js';
 import { freePort, registerUser, type SynapseInstance } from '../tests/support/synapse.js';
 import {
   bridgeFrames,
@@ -332,24 +332,7 @@ async function smallAccount(synapse: SynapseInstance) {
     registerUser(synapse, `small-${suffix}`, 'small-pw'),
     registerUser(synapse, `smallpartner-${suffix}`, 'small-pw'),
   ]);
-  const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
-    synapse.baseUrl,
-    partner.accessToken,
-    'POST',
-    '/_matrix/client/v3/createRoom',
-    {
-      preset: 'trusted_private_chat',
-      is_direct: true,
-      invite: [user.userId],
-    },
-  );
-  await matrixRequest(
-    synapse.baseUrl,
-    user.accessToken,
-    'POST',
-    `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
-    {},
-  );
+  const roomId = await roomOfTwo(synapse.baseUrl, partner, user, { preset: 'trusted_private_chat', is_direct: true });
   return { user, partner: { token: partner.accessToken, roomId } };
 }
 

@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startHarness, type Harness, type HarnessOptions } from '../tests/e2e/harness/harness.js';
 import { signInThroughWindow, waitUntilReady } from '../tests/e2e/support/pages.js';
 import { startWithCallSystem } from '../tests/e2e/support/people.js';
-import { matrixRequest } from '../tests/support/matrixClientApi.js';
+import { matrixRequest, roomOfTwo } from '../tests/support/matrixClientApi.js';
 import { registerUser, type RegisteredUser, type SynapseInfo } from '../tests/support/synapse.js';
 import { until as untilWithin } from '../tests/peers/peerDriver.js';
 import { ringBeforeAnswer } from './ringBeforeAnswer.js';
@@ -137,23 +137,7 @@ export async function benchSwitchboardCalls(options: BenchRunOptions): Promise<C
   }
   const [alicePage, bobPage] = pages as [Page, Page];
   // An unencrypted room, as for the MatrixCall baseline: the same work on both sides.
-  const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
-    synapse.baseUrl,
-    alice.accessToken,
-    'POST',
-    '/_matrix/client/v3/createRoom',
-    {
-      preset: 'private_chat',
-      invite: [bob.userId],
-    },
-  );
-  await matrixRequest(
-    synapse.baseUrl,
-    bob.accessToken,
-    'POST',
-    `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
-    {},
-  );
+  const roomId = await roomOfTwo(synapse.baseUrl, alice, bob, { preset: 'private_chat' });
   await until(
     'the room at both',
     () =>

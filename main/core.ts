@@ -55,7 +55,7 @@ export interface MainCoreDeps {
   listCaptureSources?: () => Promise<DesktopSourceLike[]>;
   /** Whether a frame is the app's own page (the screen picker answers no one else). */
   isAppFrame?: (frame: SenderFrameLike) => boolean;
-  /** Timers for the screen picker; the system's when left out. */
+  /** Timers for the screen picker and the gateway's unread reply parts; the system's when left out. */
   scheduler?: Scheduler;
   /** What the window keeps across restarts (a file in the user-data folder); in memory when left out. */
   windowStore?: WindowStore;
@@ -116,10 +116,16 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
           },
         }),
   });
+  const scheduler: Scheduler = deps.scheduler ?? {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+  };
   const gateway = createHomeserverGateway({
     fetch: deps.fetch,
     account,
     log: deps.log,
+    scheduler,
     ...(deps.gatewayLimits ? { limits: deps.gatewayLimits } : {}),
   });
   const screenShare = createScreenSharePicker({
@@ -127,11 +133,7 @@ export function createMainCore(deps: MainCoreDeps): MainCore {
     listSources: deps.listCaptureSources ?? (() => Promise.resolve([])),
     emit,
     newRequestId: () => randomBytes(12).toString('base64url'),
-    scheduler: deps.scheduler ?? {
-      now: () => Date.now(),
-      setTimeout: (fn, ms) => setTimeout(fn, ms),
-      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
-    },
+    scheduler,
     log: deps.log,
   });
   const livekit = createLivekitTokens({

@@ -25,7 +25,7 @@ function timers() {
 describe('the parts of large replies, waiting for the window', () => {
   it('hands each part over once, and forgets the reply when all are read', () => {
     const clock = timers();
-    const held = new HeldResponseParts({ keepMs: 30_000, timers: clock.timers });
+    const held = new HeldResponseParts({ keepMs: 30_000, scheduler: clock.timers });
     held.hold('r1', ['b', 'c']);
     expect(held.take('r1', 1)).toBe('b');
     expect(held.take('r1', 1)).toBeNull();
@@ -37,7 +37,7 @@ describe('the parts of large replies, waiting for the window', () => {
 
   it('drops what is not read in time (the window reloaded), and what is aborted', () => {
     const clock = timers();
-    const held = new HeldResponseParts({ keepMs: 30_000, timers: clock.timers });
+    const held = new HeldResponseParts({ keepMs: 30_000, scheduler: clock.timers });
     held.hold('r1', ['b']);
     held.hold('r2', ['x']);
     clock.fire();
@@ -50,7 +50,7 @@ describe('the parts of large replies, waiting for the window', () => {
 
   it('keeps nothing for a reply that fits in one part, and knows only the requests it was given', () => {
     const clock = timers();
-    const held = new HeldResponseParts({ keepMs: 30_000, timers: clock.timers });
+    const held = new HeldResponseParts({ keepMs: 30_000, scheduler: clock.timers });
     held.hold('r1', []);
     expect(held.size).toBe(0);
     expect(held.take('other', 1)).toBeNull();

@@ -4,50 +4,46 @@
  * `keepMs` (the window reloaded, or gave up on the request) is dropped. Pure: the timer
  * is injected.
  */
-export interface PartTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Scheduler, TimerHandle } from '../shell/ringTimers.js';
 
 interface Held {
-  parts: (string | null)[];
-  left: number;
-  timer: unknown;
+  /** Unread parts by number, from 1. */
+  parts: Map<number, string>;
+  timer: TimerHandle;
 }
 
 export class HeldResponseParts {
   readonly #held = new Map<string, Held>();
-  readonly #timers: PartTimers;
+  readonly #scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
   readonly #keepMs: number;
 
-  constructor(options: { keepMs: number; timers: PartTimers }) {
+  constructor(options: { keepMs: number; scheduler: Pick<Scheduler, 'setTimeout' | 'clearTimeout'> }) {
     this.#keepMs = options.keepMs;
-    this.#timers = options.timers;
+    this.#scheduler = options.scheduler;
   }
 
   /** Keeps the parts after the first, numbered 1…n as the window will ask for them. */
   hold(requestId: string, rest: readonly string[]): void {
     this.drop(requestId);
     if (rest.length === 0) return;
-    const timer = this.#timers.setTimeout(() => this.#held.delete(requestId), this.#keepMs);
-    this.#held.set(requestId, { parts: [...rest], left: rest.length, timer });
+    const timer = this.#scheduler.setTimeout(() => this.#held.delete(requestId), this.#keepMs);
+    this.#held.set(requestId, { parts: new Map(rest.map((part, i) => [i + 1, part])), timer });
   }
 
   /** Part `index` (from 1) of the request's reply, once; null if there is none to give. */
   take(requestId: string, index: number): string | null {
     const held = this.#held.get(requestId);
-    const part = held?.parts[index - 1];
-    if (held === undefined || part === undefined || part === null) return null;
-    held.parts[index - 1] = null;
-    held.left -= 1;
-    if (held.left === 0) this.drop(requestId);
+    const part = held?.parts.get(index);
+    if (held === undefined || part === undefined) return null;
+    held.parts.delete(index);
+    if (held.parts.size === 0) this.drop(requestId);
     return part;
   }
 
   drop(requestId: string): void {
     const held = this.#held.get(requestId);
     if (held === undefined) return;
-    this.#timers.clearTimeout(held.timer);
+    this.#scheduler.clearTimeout(held.timer);
     this.#held.delete(requestId);
   }
 

@@ -3,7 +3,8 @@ import type { Logger } from '../log.js';
 import type { AccountService } from './accountService.js';
 import { decideGatewayRequest } from './gatewayPolicy.js';
 import type { FetchLike } from './homeserverDiscovery.js';
-import { HeldResponseParts, type PartTimers } from './heldResponseParts.js';
+import { HeldResponseParts } from './heldResponseParts.js';
+import type { Scheduler } from '../shell/ringTimers.js';
 import { splitIntoParts } from '../../preload/responseParts.js';
 
 export interface GatewayLimits {
@@ -93,14 +94,14 @@ export function createHomeserverGateway(deps: {
   log: Logger;
   limits?: GatewayLimits;
   /** For the unread parts of large replies (the real timers by default). */
-  timers?: PartTimers;
+  scheduler?: Pick<Scheduler, 'setTimeout' | 'clearTimeout'>;
 }) {
   const limits = deps.limits ?? defaultGatewayLimits;
   const parts = new HeldResponseParts({
     keepMs: PARTS_KEPT_MS,
-    timers: deps.timers ?? {
+    scheduler: deps.scheduler ?? {
       setTimeout: (callback, ms) => setTimeout(callback, ms),
-      clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+      clearTimeout: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
     },
   });
   const inflight = new Map<string, AbortController>();

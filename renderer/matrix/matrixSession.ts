@@ -73,7 +73,6 @@ export class MatrixSession {
   #pending: MatrixEvent[] = [];
   #batchChain: Promise<void> = Promise.resolve();
   #liveSyncSeen = false;
-  #syncSeen = false;
   #contactsScheduled = false;
   #lastContacts = '';
   readonly #avatars = new Map<string, string | null>();
@@ -111,7 +110,7 @@ export class MatrixSession {
 
   /**
    * The avatar (mxc:) a person shows in the rooms we share, if any. Every avatar on screen
-   * asks on every render, so the answer is kept until the next sync.
+   * asks on every render, so the answer is kept until the contacts are next told.
    */
   avatarOf(userId: string): string | null {
     const kept = this.#avatars.get(userId);
@@ -191,9 +190,7 @@ export class MatrixSession {
         ...(data?.error ? { errorMessage: data.error.message } : {}),
       });
       this.#setConnection(next);
-      this.#avatars.clear();
       if (state === 'SYNCING' || state === 'PREPARED' || state === 'CATCHUP') {
-        this.#syncSeen = true;
         const fromCache = !this.#liveSyncSeen && data?.fromCache === true;
         if (state === 'SYNCING' && data?.fromCache !== true) this.#liveSyncSeen = true;
         this.#flushBatch(fromCache);
@@ -332,7 +329,7 @@ export class MatrixSession {
    * that come together are told once.
    */
   #contactsSoon(): void {
-    if (!this.#syncSeen || this.#contactsScheduled) return;
+    if (!this.client.isInitialSyncComplete() || this.#contactsScheduled) return;
     this.#contactsScheduled = true;
     setTimeout(() => {
       this.#contactsScheduled = false;
@@ -342,8 +339,9 @@ export class MatrixSession {
 
   /** Tells the listeners the contacts, when they differ from what they were last told. */
   #emitContacts(): void {
-    if (this.#contactListeners.size === 0) return;
+    // Told after every sync and change: the avatars of the rooms as they are now.
     this.#avatars.clear();
+    if (this.#contactListeners.size === 0) return;
     const contacts = this.contacts();
     const told = JSON.stringify(contacts);
     if (told === this.#lastContacts) return;

@@ -8,7 +8,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { launchChromium } from '../support/browser.js';
-import { matrixRequest } from '../support/matrixClientApi.js';
+import { matrixRequest, roomOfTwo } from '../support/matrixClientApi.js';
 import { disposeSynapseDir, startSynapse, type SynapseInfo, type SynapseInstance } from '../support/synapse.js';
 import { waitUntilReady } from './support/pages.js';
 import { currentCall, directRoom, inbound, savedToken, signedInPerson, type Person } from './support/people.js';
@@ -42,22 +42,13 @@ async function callConnects(from: Person, to: Person, roomId: string): Promise<v
 }
 
 /** A private room of two that is not a direct chat: made and joined outside the window. */
-async function roomOfTwo(synapse: SynapseInfo, from: Person, to: Person, name: string): Promise<string> {
-  const { room_id: roomId } = await matrixRequest<{ room_id: string }>(
+async function privateRoom(synapse: SynapseInfo, from: Person, to: Person, name: string): Promise<string> {
+  return roomOfTwo(
     synapse.baseUrl,
-    await savedToken(from.harness),
-    'POST',
-    '/_matrix/client/v3/createRoom',
-    { preset: 'private_chat', name, invite: [to.user.userId] },
+    { accessToken: await savedToken(from.harness) },
+    { userId: to.user.userId, accessToken: await savedToken(to.harness) },
+    { preset: 'private_chat', name },
   );
-  await matrixRequest(
-    synapse.baseUrl,
-    await savedToken(to.harness),
-    'POST',
-    `/_matrix/client/v3/join/${encodeURIComponent(roomId)}`,
-    {},
-  );
-  return roomId;
 }
 
 describe('sliding sync, where the homeserver serves it (Synapse does by default)', () => {
@@ -84,10 +75,10 @@ describe('sliding sync, where the homeserver serves it (Synapse does by default)
   });
 
   it('a call rings in a room that is not a direct chat and that a dozen busier rooms pushed out of the window', async () => {
-    const quiet = await roomOfTwo(synapse, ada, ben, 'Quiet room');
+    const quiet = await privateRoom(synapse, ada, ben, 'Quiet room');
     // Twelve rooms with newer activity: the quiet room is no longer among Ben's ten most recent.
     for (let i = 0; i < 12; i++) {
-      const busy = await roomOfTwo(synapse, ada, ben, `Busy room ${i}`);
+      const busy = await privateRoom(synapse, ada, ben, `Busy room ${i}`);
       await matrixRequest(
         synapse.baseUrl,
         await savedToken(ada.harness),
